@@ -1,0 +1,327 @@
+// Package config loads, defaults and validates Tributary's TOML configuration.
+//
+// Values are handed down to the other packages as plain structs; nothing here
+// reads the environment. Every problem found is reported with the file, the
+// line and the key it concerns.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// DefaultFile is the configuration `tributary` reads when no --config is given.
+const DefaultFile = "config.toml"
+
+// Config is a whole configuration file, defaults applied.
+type Config struct {
+	// File is the absolute path the configuration was loaded from.
+	File string `toml:"-"`
+
+	Server  Server   `toml:"server"`
+	Store   Store    `toml:"store"`
+	Fetch   Fetch    `toml:"fetch"`
+	Feed    Feed     `toml:"feed"`
+	Sources []Source `toml:"source"`
+	Groups  []Group  `toml:"group"`
+}
+
+// Server is the [server] table: where the publisher listens.
+type Server struct {
+	Listen     string `toml:"listen"`
+	BaseURL    string `toml:"base_url"`
+	AdminToken string `toml:"admin_token"`
+}
+
+// Store is the [store] table: where articles live and for how long.
+type Store struct {
+	Path         string   `toml:"path"`
+	MaxAge       Duration `toml:"max_age"`
+	MaxPerSource int      `toml:"max_per_source"`
+	OrphanGrace  Duration `toml:"orphan_grace"`
+}
+
+// Fetch is the [fetch] table: how and when sources are fetched.
+type Fetch struct {
+	Schedule     string   `toml:"schedule"`
+	Concurrency  int      `toml:"concurrency"`
+	PerHost      int      `toml:"per_host"`
+	Timeout      Duration `toml:"timeout"`
+	MaxBodySize  Size     `toml:"max_body_size"`
+	Jitter       Duration `toml:"jitter"`
+	MaxInterval  Duration `toml:"max_interval"`
+	MaxBackoff   Duration `toml:"max_backoff"`
+	UserAgent    string   `toml:"user_agent"`
+	AllowPrivate bool     `toml:"allow_private"`
+}
+
+// Feed is the [feed] table: what Tributary publishes.
+type Feed struct {
+	Title       string `toml:"title"`
+	Description string `toml:"description"`
+	MaxItems    int    `toml:"max_items"`
+	Icon        string `toml:"icon"`
+	Annotate    bool   `toml:"annotate"`
+	WebSubHub   string `toml:"websub_hub"`
+}
+
+// Source is one [[source]] table: a feed to aggregate.
+type Source struct {
+	Name          string   `toml:"name"`
+	URL           string   `toml:"url"`
+	Schedule      string   `toml:"schedule"`
+	Tags          []string `toml:"tags"`
+	UserAgent     string   `toml:"user_agent"`
+	Enrich        bool     `toml:"enrich"`
+	FullText      bool     `toml:"full_text"`
+	CountComments bool     `toml:"count_comments"`
+	MaxAge        Duration `toml:"max_age"`
+	MaxPerSource  int      `toml:"max_per_source"`
+}
+
+// Group is one [[group]] table: a sub-feed served at /g/NAME.{atom,rss,json}.
+type Group struct {
+	Name        string   `toml:"name"`
+	Title       string   `toml:"title"`
+	Sources     []string `toml:"sources"`
+	Tags        []string `toml:"tags"`
+	Include     []string `toml:"include"`
+	Exclude     []string `toml:"exclude"`
+	MinReadTime int      `toml:"min_read_time"`
+	MaxReadTime int      `toml:"max_read_time"`
+}
+
+// EffectiveSchedule is the source's own schedule, else the [fetch] one.
+func (s Source) EffectiveSchedule(f Fetch) string {
+	if s.Schedule != "" {
+		return s.Schedule
+	}
+	return f.Schedule
+}
+
+// Source returns the named source.
+func (c *Config) Source(name string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// Defaults returns a configuration holding every default value and no sources.
+func Defaults() Config {
+	return Config{
+		Server: Server{Listen: "127.0.0.1:8080"},
+		Store: Store{
+			Path:        "data/tributary.db",
+			OrphanGrace: Duration{30 * 24 * time.Hour},
+		},
+		Fetch: Fetch{
+			Schedule:    "@every 30m",
+			Concurrency: 8,
+			PerHost:     2,
+			Timeout:     Duration{30 * time.Second},
+			MaxBodySize: 8 << 20,
+			Jitter:      Duration{time.Minute},
+			MaxInterval: Duration{24 * time.Hour},
+			MaxBackoff:  Duration{24 * time.Hour},
+		},
+		Feed: Feed{
+			Title:       "Tributary",
+			Description: "Everything my sources published, in one feed",
+			MaxItems:    50,
+		},
+	}
+}
+
+// Load reads, decodes and validates the configuration at path. A returned
+// error of type Problems lists everything wrong with the file at once.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(abs, data)
+}
+
+// Parse decodes and validates a configuration read from file.
+func Parse(file string, data []byte) (*Config, error) {
+	cfg := Defaults()
+	cfg.File = file
+	pos := newPositions(data)
+	var probs Problems
+
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		var strict *toml.StrictMissingError
+		var derr *toml.DecodeError
+		switch {
+		case errors.As(err, &strict):
+			for _, e := range strict.Errors {
+				row, _ := e.Position()
+				probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(e.Key(), "."), Msg: "unknown key"})
+			}
+		case errors.As(err, &derr):
+			row, _ := derr.Position()
+			probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(derr.Key(), "."), Msg: derr.Error()})
+			return nil, probs // nothing trustworthy was decoded
+		default:
+			probs = append(probs, Problem{File: file, Line: 1, Msg: err.Error()})
+			return nil, probs
+		}
+	}
+	cfg.resolvePaths()
+	probs = append(probs, cfg.validate(pos)...)
+	if len(probs) > 0 {
+		probs.sort()
+		return &cfg, probs
+	}
+	return &cfg, nil
+}
+
+// resolvePaths makes relative paths relative to the config file's folder.
+func (c *Config) resolvePaths() {
+	if c.Store.Path != "" && !filepath.IsAbs(c.Store.Path) {
+		c.Store.Path = filepath.Join(filepath.Dir(c.File), c.Store.Path)
+	}
+}
+
+var arrayIndex = regexp.MustCompile(`\.(\d+)(\.|$)`)
+
+// displayKey writes "source.2.url" as "source[2].url".
+func displayKey(key string) string { return arrayIndex.ReplaceAllString(key, "[$1]$2") }
+
+var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+func (c *Config) validate(pos positions) Problems {
+	var p Problems
+	bad := func(key, format string, args ...any) {
+		p = append(p, Problem{File: c.File, Line: pos.line(key), Key: displayKey(key), Msg: fmt.Sprintf(format, args...)})
+	}
+	if c.Server.Listen == "" {
+		bad("server.listen", "must not be empty")
+	}
+	if c.Server.BaseURL != "" {
+		if err := checkHTTPURL(c.Server.BaseURL); err != nil {
+			bad("server.base_url", "%v", err)
+		}
+	}
+	if c.Store.Path == "" {
+		bad("store.path", "must not be empty")
+	}
+	if c.Store.MaxAge.Duration < 0 {
+		bad("store.max_age", "must not be negative")
+	}
+	if c.Store.MaxPerSource < 0 {
+		bad("store.max_per_source", "must not be negative")
+	}
+	if c.Store.OrphanGrace.Duration < 0 {
+		bad("store.orphan_grace", "must not be negative")
+	}
+	if err := checkSchedule(c.Fetch.Schedule); err != nil {
+		bad("fetch.schedule", "%v", err)
+	}
+	if c.Fetch.Concurrency < 1 {
+		bad("fetch.concurrency", "must be at least 1, got %d", c.Fetch.Concurrency)
+	}
+	if c.Fetch.PerHost < 1 {
+		bad("fetch.per_host", "must be at least 1, got %d", c.Fetch.PerHost)
+	}
+	if c.Fetch.Timeout.Duration <= 0 {
+		bad("fetch.timeout", "must be positive")
+	}
+	if c.Fetch.MaxBodySize <= 0 {
+		bad("fetch.max_body_size", "must be positive")
+	}
+	if c.Fetch.Jitter.Duration < 0 {
+		bad("fetch.jitter", "must not be negative")
+	}
+	if c.Fetch.MaxInterval.Duration <= 0 {
+		bad("fetch.max_interval", "must be positive")
+	}
+	if c.Fetch.MaxBackoff.Duration <= 0 {
+		bad("fetch.max_backoff", "must be positive")
+	}
+	if c.Feed.MaxItems < 1 {
+		bad("feed.max_items", "must be at least 1, got %d", c.Feed.MaxItems)
+	}
+	if c.Feed.WebSubHub != "" {
+		if err := checkHTTPURL(c.Feed.WebSubHub); err != nil {
+			bad("feed.websub_hub", "%v", err)
+		}
+	}
+
+	seen := map[string]int{}
+	for i, s := range c.Sources {
+		key := func(k string) string { return fmt.Sprintf("source.%d.%s", i, k) }
+		switch {
+		case s.Name == "":
+			bad(key("name"), "missing: every [[source]] needs a name")
+		case !sourceName.MatchString(s.Name):
+			bad(key("name"), "%q: use lowercase letters, digits and '-'", s.Name)
+		default:
+			if j, dup := seen[s.Name]; dup {
+				bad(key("name"), "%q is already the name of the source at line %d", s.Name, pos.line(fmt.Sprintf("source.%d.name", j)))
+			}
+			seen[s.Name] = i
+		}
+		if s.URL == "" {
+			bad(key("url"), "missing: source %q needs a url", s.Name)
+		} else if err := checkHTTPURL(s.URL); err != nil {
+			bad(key("url"), "%v", err)
+		}
+		if s.Schedule != "" {
+			if err := checkSchedule(s.Schedule); err != nil {
+				bad(key("schedule"), "%v", err)
+			}
+		}
+		if s.FullText && !s.Enrich {
+			bad(key("full_text"), "full_text needs enrich = true")
+		}
+		if s.MaxAge.Duration < 0 {
+			bad(key("max_age"), "must not be negative")
+		}
+		if s.MaxPerSource < 0 {
+			bad(key("max_per_source"), "must not be negative")
+		}
+	}
+
+	groups := map[string]bool{}
+	for i, g := range c.Groups {
+		key := func(k string) string { return fmt.Sprintf("group.%d.%s", i, k) }
+		switch {
+		case g.Name == "":
+			bad(key("name"), "missing: every [[group]] needs a name")
+		case !sourceName.MatchString(g.Name):
+			bad(key("name"), "%q: use lowercase letters, digits and '-'", g.Name)
+		case groups[g.Name]:
+			bad(key("name"), "%q names two groups", g.Name)
+		}
+		groups[g.Name] = true
+		for _, name := range g.Sources {
+			if _, ok := seen[name]; !ok {
+				bad(key("sources"), "no source is named %q", name)
+			}
+		}
+		if g.MinReadTime < 0 || g.MaxReadTime < 0 {
+			bad(key("min_read_time"), "read times must not be negative")
+		}
+		if g.MaxReadTime > 0 && g.MinReadTime > g.MaxReadTime {
+			bad(key("max_read_time"), "max_read_time %d is below min_read_time %d", g.MaxReadTime, g.MinReadTime)
+		}
+	}
+	return p
+}

@@ -1,0 +1,93 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseDefaults(t *testing.T) {
+	cfg, err := Parse("/etc/tributary/config.toml", []byte(`
+[[source]]
+name = "go-blog"
+url = "https://go.dev/blog/feed.atom"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Store.Path != "/etc/tributary/data/tributary.db" {
+		t.Errorf("store path %q not resolved against the config's folder", cfg.Store.Path)
+	}
+	if cfg.Fetch.Timeout.Duration != 30*time.Second || cfg.Fetch.Concurrency != 8 || cfg.Feed.MaxItems != 50 {
+		t.Errorf("defaults not applied: %+v %+v", cfg.Fetch, cfg.Feed)
+	}
+	if got := cfg.Sources[0].EffectiveSchedule(cfg.Fetch); got != "@every 30m" {
+		t.Errorf("effective schedule = %q", got)
+	}
+}
+
+func TestParseProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		toml string
+		want []string // each a line of the error
+	}{
+		{"unknown key", "[fetch]\nconcurrancy = 2\n", []string{"f.toml:2: fetch.concurrancy: unknown key"}},
+		{"unknown table", "[fetcher]\nschedule = \"@hourly\"\n", []string{"f.toml:1: fetcher: unknown key"}},
+		{"bad schedule", "[fetch]\nschedule = \"every hour\"\n", []string{"f.toml:2: fetch.schedule: invalid schedule"}},
+		{"cron tz panic", "[fetch]\nschedule = \"CRON_TZ=UTC\"\n", []string{"f.toml:2: fetch.schedule: invalid schedule"}},
+		{"never fires", "[fetch]\nschedule = \"0 0 31 2 *\"\n", []string{"f.toml:2: fetch.schedule: schedule \"0 0 31 2 *\" never fires"}},
+		{"bad duration", "[fetch]\ntimeout = \"30 seconds\"\n", []string{"f.toml:2"}},
+		{"source problems", `
+[[source]]
+name = "a"
+url = "https://a.example/feed"
+
+[[source]]
+name = "a"
+url = "ftp://b.example/feed"
+schedule = "@sometimes"
+`, []string{
+			"f.toml:7: source[1].name: \"a\" is already the name of the source at line 3",
+			"f.toml:8: source[1].url: \"ftp://b.example/feed\": only http and https URLs are fetched",
+			"f.toml:9: source[1].schedule: invalid schedule",
+		}},
+		{"missing url", "[[source]]\nname = \"x\"\n", []string{"f.toml:1: source[0].url: missing"}},
+		{"bad name", "[[source]]\nname = \"Go Blog\"\nurl = \"https://x.example/\"\n", []string{"f.toml:2: source[0].name: \"Go Blog\""}},
+		{"syntax", "[fetch\n", []string{"f.toml:1"}},
+		{"full_text alone", "[[source]]\nname = \"x\"\nurl = \"https://x.example/\"\nfull_text = true\n", []string{"f.toml:4: source[0].full_text: full_text needs enrich = true"}},
+		{"group of unknown source", "[[group]]\nname = \"g\"\nsources = [\"nope\"]\n", []string{"f.toml:3: group[0].sources: no source is named \"nope\""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f.toml", []byte(tt.toml))
+			var probs Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("err = %v, want Problems", err)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("problem %d:\n got %s\nwant %s…", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestSize(t *testing.T) {
+	for in, want := range map[string]Size{"8MiB": 8 << 20, "512KiB": 512 << 10, "10MB": 10_000_000, "100": 100, "1GiB": 1 << 30} {
+		var s Size
+		if err := s.UnmarshalText([]byte(in)); err != nil || s != want {
+			t.Errorf("%q → %d, %v; want %d", in, s, err, want)
+		}
+	}
+	var s Size
+	if err := s.UnmarshalText([]byte("lots")); err == nil {
+		t.Error("\"lots\" parsed as a size")
+	}
+}

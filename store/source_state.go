@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SourceState is what the store remembers of one source between fetches.
+type SourceState struct {
+	Name         string `json:"name"`
+	URL          string `json:"url"`                     // as configured
+	EffectiveURL string `json:"effective_url,omitempty"` // after permanent redirects
+	Title        string `json:"title,omitempty"`         // the feed's own title
+	Link         string `json:"link,omitempty"`          // the feed's home page
+
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	BodyHash     string `json:"body_hash,omitempty"`
+
+	LastAttempt time.Time `json:"last_attempt"`
+	LastSuccess time.Time `json:"last_success"`
+	Status      int       `json:"status,omitempty"` // last HTTP status
+	Error       string    `json:"error,omitempty"`  // last error, empty after a success
+	Failures    int       `json:"failures,omitempty"`
+	NextAttempt time.Time `json:"next_attempt"`
+	NextReason  string    `json:"next_reason,omitempty"`
+	Gone        bool      `json:"gone,omitempty"` // 410: no longer polled
+
+	// RedirectURL is a permanent redirect target seen RedirectCount times in a row.
+	RedirectURL   string `json:"redirect_url,omitempty"`
+	RedirectCount int    `json:"redirect_count,omitempty"`
+
+	EnrichFailures int `json:"enrich_failures,omitempty"`
+}
+
+// FeedURL is the URL to fetch: the effective one when a redirect moved it.
+func (st SourceState) FeedURL() string {
+	if st.EffectiveURL != "" {
+		return st.EffectiveURL
+	}
+	return st.URL
+}
+
+// Sources returns every source's stored state, in name order.
+func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []SourceState
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+			var st SourceState
+			if err := json.Unmarshal(v, &st); err != nil {
+				return fmt.Errorf("source %s: %w", k, err)
+			}
+			out = append(out, st)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	return out, nil
+}
+
+// Source returns one source's stored state; ok is false when it has none.
+func (s *Store) Source(ctx context.Context, name string) (st SourceState, ok bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return st, false, err
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSources).Get([]byte(name))
+		if v == nil {
+			return nil
+		}
+		ok = true
+		return json.Unmarshal(v, &st)
+	})
+	if err != nil {
+		return st, false, fmt.Errorf("read source %s: %w", name, err)
+	}
+	return st, ok, nil
+}
+
+// SaveStates stores the states of sources that brought no articles (a 304,
+// an error), all in one transaction.
+func (s *Store) SaveStates(ctx context.Context, states ...SourceState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, st := range states {
+			if err := putState(tx, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save source states: %w", err)
+	}
+	return nil
+}
+
+func putState(tx *bolt.Tx, st SourceState) error {
+	if st.Name == "" {
+		return fmt.Errorf("source state without a name")
+	}
+	v, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketSources).Put([]byte(st.Name), v)
+}
