@@ -80,4 +80,3 @@ func PlainText(s string) string {
 	s = html.UnescapeString(s)
 	return strings.Join(strings.Fields(s), " ")
 }
-

@@ -115,4 +115,3 @@ func baseURL(cfg *config.Config, r *http.Request) string {
 	}
 	return scheme + "://" + r.Host + "/"
 }
-

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
-
 )
 
 // generic turns a document into gorilla/feeds' format-neutral Feed; each
@@ -202,4 +201,3 @@ func renderJSON(d *document) ([]byte, error) {
 	}
 	return append(b, '\n'), nil
 }
-
