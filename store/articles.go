@@ -232,3 +232,25 @@ func (s *Store) Newest(ctx context.Context, n int, f Filter, after Cursor) ([]ar
 	}
 	return out, next, nil
 }
+
+// Existing reports which of ids are stored already (or deleted and
+// remembered by a tombstone), so that the fetcher enriches only new articles.
+func (s *Store) Existing(ctx context.Context, ids []string) (map[string]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ids))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketArticles)
+		for _, id := range ids {
+			if b.Get([]byte(id)) != nil {
+				out[id] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up articles: %w", err)
+	}
+	return out, nil
+}
