@@ -33,14 +33,17 @@ const (
 
 // Outcome is what fetching one source did.
 type Outcome struct {
-	Source   string
-	Result   Result
-	Status   int // HTTP status, 0 when no response came
-	New      int
-	Updated  int
-	Bytes    int64
-	Duration time.Duration
-	Err      error
+	Source  string
+	Result  Result
+	Status  int // HTTP status, 0 when no response came
+	New     int
+	Updated int
+	Bytes   int64
+	// NotModified is true when the server answered 304, or the body's hash
+	// was unchanged: nothing was parsed.
+	NotModified bool
+	Duration    time.Duration
+	Err         error
 }
 
 func (o Outcome) String() string {
@@ -64,6 +67,16 @@ type Fetcher struct {
 	sem chan struct{} // bounds fetches in flight: [fetch].concurrency
 
 	running sync.Map // source name → struct{}: a source never runs twice at once
+
+	observers []func(Outcome)
+}
+
+// Observe registers fn to be called after every fetch, scheduled or not,
+// with its outcome (metrics use it). Register before Run or Once.
+func (f *Fetcher) Observe(fn func(Outcome)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.observers = append(f.observers, fn)
 }
 
 // New returns a Fetcher for cfg's sources, storing into st.
@@ -156,6 +169,12 @@ func (f *Fetcher) fetch(ctx context.Context, cfg *config.Config, src config.Sour
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Fetch.Timeout.Duration)
 	defer cancel()
 	o := f.fetchSource(fctx, cfg, src)
+	f.mu.Lock()
+	obs := f.observers
+	f.mu.Unlock()
+	for _, fn := range obs {
+		fn(o)
+	}
 	f.log.Info("fetch", "source", o.Source, "outcome", string(o.Result), "status", o.Status,
 		"new", o.New, "updated", o.Updated, "bytes", o.Bytes, "duration", o.Duration.Round(time.Millisecond), "error", errString(o.Err))
 	return o

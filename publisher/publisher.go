@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/store"
@@ -20,6 +21,13 @@ type Publisher struct {
 
 	mu  sync.RWMutex
 	cfg *config.Config
+
+	hits, misses atomic.Uint64 // render cache
+}
+
+// CacheStats reports the render cache's hits and misses since start.
+func (p *Publisher) CacheStats() (hits, misses uint64) {
+	return p.hits.Load(), p.misses.Load()
 }
 
 // New returns a Publisher of st's articles, shaped by cfg.
