@@ -1,14 +1,15 @@
-// Package publisher serves the merged feed: Atom, RSS 2.0 and JSON Feed
-// renderings of the newest stored articles, and the daemon's health.
+// Package publisher serves what readers see: the merged feed and its
+// sub-feeds as Atom, RSS 2.0 and JSON Feed, an HTML page, OPML, health, and
+// WebSub pings, all rendered from the store and cached until it changes.
 package publisher
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
-	"strings"
+	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/store"
@@ -19,10 +20,20 @@ type Publisher struct {
 	st  *store.Store
 	log *slog.Logger
 
-	mu  sync.RWMutex
-	cfg *config.Config
+	mu           sync.RWMutex
+	cfg          *config.Config
+	gen          uint64   // bumped by Reload: cached renders of an older config are stale
+	maxAge       int      // seconds, from the sources' schedules
+	cacheControl []string // its header value
 
+	cache        renderCache
 	hits, misses atomic.Uint64 // render cache
+
+	// pollEvery is how often Run looks at the store's version; ping is the
+	// client that pings the hub.
+	pollEvery time.Duration
+	ping      *http.Client
+	now       func() time.Time
 }
 
 // CacheStats reports the render cache's hits and misses since start.
@@ -35,28 +46,92 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Publisher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{st: st, log: log, cfg: cfg}
+	p := &Publisher{st: st, log: log, pollEvery: time.Second, now: time.Now,
+		ping: &http.Client{Timeout: 15 * time.Second}}
+	p.Reload(cfg)
+	return p
 }
 
-// Reload switches to a new configuration.
+// Reload switches to a new configuration; renders of the old one are
+// dropped.
 func (p *Publisher) Reload(cfg *config.Config) {
+	age := maxAge(cfg, time.Now())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cfg = cfg
+	p.gen++
+	p.maxAge = age
+	p.cacheControl = []string{"public, max-age=" + strconv.Itoa(age)}
+	p.cache.reset()
 }
 
-func (p *Publisher) config() *config.Config {
+// state is the configuration and what follows from it, read together.
+type state struct {
+	cfg          *config.Config
+	gen          uint64
+	maxAge       int
+	cacheControl []string
+}
+
+func (p *Publisher) state() state {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.cfg
+	return state{p.cfg, p.gen, p.maxAge, p.cacheControl}
 }
 
-// Handler serves /feed.atom, /feed.rss, /feed.json and /healthz.
+func (p *Publisher) config() *config.Config { return p.state().cfg }
+
+// Bounds of Cache-Control max-age: readers may reuse a feed for as long as
+// the most eager source waits between fetches, but at least a minute (a
+// hot feed must not be re-asked every second) and at most an hour.
+const (
+	minMaxAge = 60
+	maxMaxAge = 3600
+)
+
+// maxAge is the shortest interval between two runs of any source's
+// schedule, bounded.
+func maxAge(cfg *config.Config, now time.Time) int {
+	if cfg == nil {
+		return minMaxAge
+	}
+	specs := []string{cfg.Fetch.Schedule}
+	if len(cfg.Sources) > 0 {
+		specs = specs[:0]
+		for _, s := range cfg.Sources {
+			specs = append(specs, s.EffectiveSchedule(cfg.Fetch))
+		}
+	}
+	best := maxMaxAge
+	for _, spec := range specs {
+		sched, err := config.ParseSchedule(spec)
+		if err != nil {
+			continue
+		}
+		a := sched.Next(now)
+		b := sched.Next(a)
+		if a.IsZero() || b.IsZero() {
+			continue
+		}
+		if s := int(b.Sub(a) / time.Second); s < best {
+			best = s
+		}
+	}
+	return max(best, minMaxAge)
+}
+
+// Handler serves the feeds, sub-feeds, the HTML page, OPML and health.
 func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, f := range formats {
-		mux.HandleFunc("GET /feed."+f.ext, func(w http.ResponseWriter, r *http.Request) { p.serveFeed(w, r, f) })
+		mux.HandleFunc("GET /feed."+f.ext, func(w http.ResponseWriter, r *http.Request) {
+			p.serveFeed(w, r, subfeed{path: "feed"}, f)
+		})
 	}
+	mux.HandleFunc("GET /g/{file}", func(w http.ResponseWriter, r *http.Request) { p.serveSub(w, r, "g") })
+	mux.HandleFunc("GET /t/{file}", func(w http.ResponseWriter, r *http.Request) { p.serveSub(w, r, "t") })
+	mux.HandleFunc("GET /{$}", p.servePage)
+	mux.HandleFunc("GET /opml", p.serveOPML)
 	mux.HandleFunc("GET /healthz", p.serveHealth)
 	return mux
 }
@@ -68,58 +143,4 @@ func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
-}
-
-func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, f format) {
-	cfg := p.config()
-	body, err := p.render(r.Context(), cfg, f, baseURL(cfg, r))
-	if err != nil {
-		p.log.Error("render feed", "format", f.ext, "error", err)
-		http.Error(w, "could not render the feed", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", f.contentType)
-	w.Write(body)
-}
-
-// render builds one feed document of the newest articles.
-func (p *Publisher) render(ctx context.Context, cfg *config.Config, f format, base string) ([]byte, error) {
-	arts, _, err := p.st.Newest(ctx, cfg.Feed.MaxItems, store.Filter{}, "")
-	if err != nil {
-		return nil, err
-	}
-	states, err := p.st.Sources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	srcs := make(map[string]store.SourceState, len(states))
-	for _, s := range states {
-		srcs[s.Name] = s
-	}
-	doc := document{
-		Title:       cfg.Feed.Title,
-		Description: cfg.Feed.Description,
-		Base:        base,
-		Self:        base + "feed." + f.ext,
-		ID:          feedID(base),
-		Icon:        cfg.Feed.Icon,
-		Articles:    arts,
-		Sources:     srcs,
-	}
-	return f.render(&doc)
-}
-
-// baseURL is [server].base_url, else the URL the request came to.
-func baseURL(cfg *config.Config, r *http.Request) string {
-	if b := cfg.Server.BaseURL; b != "" {
-		if !strings.HasSuffix(b, "/") {
-			b += "/"
-		}
-		return b
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/"
 }

@@ -1,0 +1,136 @@
+package publisher
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+var (
+	varyAE   = []string{"Accept-Encoding"}
+	gzipName = []string{"gzip"}
+)
+
+// cached returns the entry for k, rendering it on a miss. A hit costs a
+// version read and a map lookup.
+func (p *Publisher) cached(ctx context.Context, s state, k cacheKey, render func() ([]byte, string, error)) (*entry, error) {
+	v := p.st.Version()
+	if e := p.cache.get(k, v, s.gen); e != nil {
+		p.hits.Add(1)
+		return e, nil
+	}
+	p.misses.Add(1)
+	body, ct, err := render()
+	if err != nil {
+		return nil, err
+	}
+	e := newEntry(body, ct)
+	p.cache.put(k, v, s.gen, e, p.now())
+	return e, nil
+}
+
+// write answers r with e: 304 when the client's validators match, else the
+// plain or gzipped bytes (no body for HEAD).
+func (p *Publisher) write(w http.ResponseWriter, r *http.Request, s state, e *entry) {
+	h := w.Header()
+	h["Vary"] = varyAE
+	h["Cache-Control"] = s.cacheControl
+	h["Last-Modified"] = e.lastModH
+	gz := acceptsGzip(r.Header["Accept-Encoding"])
+	if gz {
+		h["Etag"] = e.etagGzH
+	} else {
+		h["Etag"] = e.etagH
+	}
+	if notModified(r, e) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = e.contentType
+	body := e.body
+	if gz {
+		body = e.gz
+		h["Content-Encoding"] = gzipName
+		h["Content-Length"] = e.gzLenH
+	} else {
+		h["Content-Length"] = e.lenH
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified applies RFC 9110's conditional GET: If-None-Match when sent
+// (either encoding's ETag matches), else If-Modified-Since.
+func notModified(r *http.Request, e *entry) bool {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		for _, line := range inm {
+			for t := range strings.SplitSeq(line, ",") {
+				t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+				if t == "*" || t == e.etag || t == e.etagGz {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !e.lastMod.After(t)
+	}
+	return false
+}
+
+// acceptsGzip reports whether Accept-Encoding allows gzip (q > 0).
+func acceptsGzip(values []string) bool {
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			name = strings.TrimSpace(name)
+			if !strings.EqualFold(name, "gzip") && !strings.EqualFold(name, "x-gzip") && name != "*" {
+				continue
+			}
+			if qualityZero(params) {
+				if name == "*" {
+					continue
+				}
+				return false
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// qualityZero reports whether an Accept-Encoding entry's parameters say q=0.
+func qualityZero(params string) bool {
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.TrimSpace(k) == "q" {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return err == nil && q == 0
+		}
+	}
+	return false
+}
+
+// baseURL is [server].base_url, else the URL the request came to.
+func baseURL(base string, r *http.Request) string {
+	if base != "" {
+		if !strings.HasSuffix(base, "/") {
+			base += "/"
+		}
+		return base
+	}
+	scheme := "http"
+	if r != nil && r.TLS != nil {
+		scheme = "https"
+	}
+	host := "localhost"
+	if r != nil && r.Host != "" {
+		host = r.Host
+	}
+	return scheme + "://" + host + "/"
+}

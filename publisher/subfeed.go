@@ -1,0 +1,267 @@
+package publisher
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/tributary-feeds/tributary/article"
+	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/store"
+)
+
+// subfeed is what one feed holds: all articles (path "feed"), a group's
+// ("g/NAME") or a tag's ("t/TAG").
+type subfeed struct {
+	path  string
+	title string
+	// none is true when the sub-feed names sources of which none exist: an
+	// empty Filter.Sources would mean all of them.
+	none   bool
+	filter store.Filter
+}
+
+// serveSub serves /g/NAME.EXT and /t/TAG.EXT.
+func (p *Publisher) serveSub(w http.ResponseWriter, r *http.Request, kind string) {
+	file := r.PathValue("file")
+	i := strings.LastIndexByte(file, '.')
+	if i <= 0 {
+		http.NotFound(w, r)
+		return
+	}
+	name, ext := file[:i], file[i+1:]
+	f, ok := formatByExt(ext)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	cfg := p.config()
+	var sub subfeed
+	switch kind {
+	case "g":
+		sub, ok = groupFeed(cfg, name)
+	case "t":
+		sub, ok = tagFeed(cfg, name)
+	}
+	if !ok {
+		http.Error(w, fmt.Sprintf("no %s named %q", map[string]string{"g": "group", "t": "tag"}[kind], name), http.StatusNotFound)
+		return
+	}
+	p.serveFeed(w, r, sub, f)
+}
+
+// groupFeed is the [[group]] named name.
+func groupFeed(cfg *config.Config, name string) (subfeed, bool) {
+	for _, g := range cfg.Groups {
+		if g.Name == name {
+			return groupSubfeed(cfg, g), true
+		}
+	}
+	return subfeed{}, false
+}
+
+func groupSubfeed(cfg *config.Config, g config.Group) subfeed {
+	title := g.Title
+	if title == "" {
+		title = cfg.Feed.Title + ": " + g.Name
+	}
+	sub := subfeed{path: "g/" + g.Name, title: title}
+	if len(g.Sources) > 0 || len(g.Tags) > 0 {
+		names := slices.Clone(g.Sources)
+		for _, s := range cfg.Sources {
+			if hasAny(s.Tags, g.Tags) && !slices.Contains(names, s.Name) {
+				names = append(names, s.Name)
+			}
+		}
+		sub.filter.Sources = names
+		sub.none = len(names) == 0
+	}
+	sub.filter.Match = groupMatch(g)
+	return sub
+}
+
+// tagFeed holds the sources tagged tag; it exists while one source has it.
+func tagFeed(cfg *config.Config, tag string) (subfeed, bool) {
+	var names []string
+	for _, s := range cfg.Sources {
+		if slices.Contains(s.Tags, tag) {
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) == 0 {
+		return subfeed{}, false
+	}
+	return subfeed{path: "t/" + tag, title: cfg.Feed.Title + ": " + tag, filter: store.Filter{Sources: names}}, true
+}
+
+func hasAny(have, want []string) bool {
+	for _, w := range want {
+		if slices.Contains(have, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupMatch is a group's test on one article, nil when it has none.
+// Keywords match case-insensitively anywhere in the title or text; an
+// article of unknown read time (0) is left out when a bound is set.
+func groupMatch(g config.Group) func(*article.Article) bool {
+	include, exclude := lowerAll(g.Include), lowerAll(g.Exclude)
+	minRT, maxRT := g.MinReadTime, g.MaxReadTime
+	if len(include) == 0 && len(exclude) == 0 && minRT == 0 && maxRT == 0 {
+		return nil
+	}
+	return func(a *article.Article) bool {
+		if minRT > 0 || maxRT > 0 {
+			if a.ReadTime == 0 || a.ReadTime < minRT || maxRT > 0 && a.ReadTime > maxRT {
+				return false
+			}
+		}
+		if len(include) == 0 && len(exclude) == 0 {
+			return true
+		}
+		text := strings.ToLower(a.Title + "\n" + plainText(a.Summary) + "\n" + plainText(a.Content))
+		for _, k := range exclude {
+			if strings.Contains(text, k) {
+				return false
+			}
+		}
+		if len(include) == 0 {
+			return true
+		}
+		for _, k := range include {
+			if strings.Contains(text, k) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func lowerAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// validCursor reports whether c looks like a store cursor (base64url).
+func validCursor(c string) bool {
+	if len(c) > 512 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		switch ch := c[i]; {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9', ch == '-', ch == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// serveFeed serves one page of sub in format f, from the cache when it can.
+func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfeed, f format) {
+	s := p.state()
+	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: baseURL(s.cfg.Server.BaseURL, r)}
+	if r.URL.RawQuery != "" {
+		q := r.URL.Query()
+		k.page = q.Get("page")
+		if prev, ok := q["prev"]; ok {
+			k.prev = "=" + prev[0] // "=" marks the parameter as present
+		}
+		if !validCursor(k.page) || !validCursor(strings.TrimPrefix(k.prev, "=")) {
+			http.Error(w, "invalid page cursor", http.StatusBadRequest)
+			return
+		}
+	}
+	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
+		b, err := p.renderFeed(r.Context(), s, sub, f, k)
+		return b, f.contentType, err
+	})
+	if err != nil {
+		p.log.Error("render feed", "feed", sub.path, "format", f.ext, "error", err)
+		if strings.Contains(err.Error(), "invalid cursor") {
+			http.Error(w, "invalid page cursor", http.StatusBadRequest)
+			return
+		}
+		http.Error(w, "could not render the feed", http.StatusInternalServerError)
+		return
+	}
+	p.write(w, r, s, e)
+}
+
+// renderFeed renders one page of sub: [feed].max_items articles after the
+// page cursor, with RFC 5005 paging links.
+func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f format, k cacheKey) ([]byte, error) {
+	cfg := s.cfg
+	var arts []article.Article
+	var next store.Cursor
+	if !sub.none {
+		var err error
+		arts, next, err = p.st.Newest(ctx, cfg.Feed.MaxItems, sub.filter, store.Cursor(k.page))
+		if err != nil {
+			return nil, fmt.Errorf("feed %s page %q: %w", sub.path, k.page, err)
+		}
+	}
+	srcs, err := p.sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range arts {
+		arts[i] = cleanArticle(arts[i])
+	}
+	title := cfg.Feed.Title
+	if sub.title != "" {
+		title = sub.title
+	}
+	first := k.base + sub.path + "." + f.ext
+	d := document{
+		Title:       clean(title),
+		Description: clean(cfg.Feed.Description),
+		Base:        k.base,
+		Self:        first,
+		First:       first,
+		Hub:         cfg.Feed.WebSubHub,
+		ID:          feedID(k.base, sub.path),
+		Icon:        cfg.Feed.Icon,
+		Annotate:    cfg.Feed.Annotate,
+		TTL:         max(s.maxAge/60, 1),
+		Articles:    arts,
+		Sources:     srcs,
+	}
+	if k.page != "" {
+		d.Self = first + "?page=" + k.page
+		if k.prev != "" {
+			d.Self += "&prev" + k.prev
+			if prev := k.prev[1:]; prev == "" {
+				d.Previous = first
+			} else {
+				d.Previous = first + "?page=" + prev
+			}
+		}
+	}
+	if next != "" {
+		d.Next = first + "?page=" + string(next) + "&prev=" + k.page
+	}
+	return f.render(&d)
+}
+
+// sources is every stored source's state, by name, cleaned.
+func (p *Publisher) sources(ctx context.Context) (map[string]store.SourceState, error) {
+	states, err := p.st.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]store.SourceState, len(states))
+	for _, st := range states {
+		m[st.Name] = cleanState(st)
+	}
+	return m, nil
+}

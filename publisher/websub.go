@@ -1,0 +1,128 @@
+package publisher
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Run pings [feed].websub_hub whenever a feed's first page changes, until
+// ctx ends. The publisher cannot see fetches (fetcher and publisher meet
+// only in the store), so it watches the store's version every pollEvery,
+// renders each feed (through the cache, which the next reader then uses)
+// and pings for those whose bytes changed. A failed ping is retried on the
+// next change, or after a back-off.
+func (p *Publisher) Run(ctx context.Context) error {
+	t := time.NewTicker(p.pollEvery)
+	defer t.Stop()
+	pinged := map[string]string{} // feed URL → ETag the hub was told of
+	var lastVersion, lastGen uint64
+	first := true
+	var retryAt time.Time
+	backoff := 5 * time.Second
+	for {
+		s := p.state()
+		v := p.st.Version()
+		due := !retryAt.IsZero() && !time.Now().Before(retryAt)
+		if first || v != lastVersion || s.gen != lastGen || due {
+			failed := p.pingChanged(ctx, s, pinged, first)
+			first, lastVersion, lastGen = false, v, s.gen
+			retryAt = time.Time{}
+			if failed {
+				retryAt = time.Now().Add(backoff)
+				backoff = min(backoff*2, 10*time.Minute)
+			} else {
+				backoff = 5 * time.Second
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// pingChanged renders every feed's first page and pings the hub for each
+// whose ETag differs from the one last pinged; with baseline it only
+// records them. It reports whether a ping failed.
+func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]string, baseline bool) (failed bool) {
+	hub := s.cfg.Feed.WebSubHub
+	if hub == "" {
+		return false
+	}
+	base := s.cfg.Server.BaseURL
+	if base == "" {
+		base = "http://" + s.cfg.Server.Listen + "/"
+	}
+	base = baseURL(base, nil)
+	for _, sub := range allSubfeeds(s) {
+		for _, f := range formats {
+			k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: base}
+			e, err := p.cached(ctx, s, k, func() ([]byte, string, error) {
+				b, err := p.renderFeed(ctx, s, sub, f, k)
+				return b, f.contentType, err
+			})
+			if err != nil {
+				p.log.Error("websub: render feed", "feed", sub.path, "format", f.ext, "error", err)
+				continue
+			}
+			u := base + sub.path + "." + f.ext
+			if pinged[u] == e.etag {
+				continue
+			}
+			if !baseline {
+				if err := p.publish(ctx, hub, u); err != nil {
+					p.log.Warn("websub: ping hub", "hub", hub, "feed", u, "error", err)
+					failed = true
+					continue
+				}
+				p.log.Info("websub: pinged hub", "hub", hub, "feed", u)
+			}
+			pinged[u] = e.etag
+		}
+	}
+	return failed
+}
+
+// allSubfeeds is the merged feed, every group and every tag.
+func allSubfeeds(s state) []subfeed {
+	subs := []subfeed{{path: "feed"}}
+	for _, g := range s.cfg.Groups {
+		subs = append(subs, groupSubfeed(s.cfg, g))
+	}
+	seen := map[string]bool{}
+	for _, src := range s.cfg.Sources {
+		for _, t := range src.Tags {
+			if !seen[t] {
+				seen[t] = true
+				sub, _ := tagFeed(s.cfg, t)
+				subs = append(subs, sub)
+			}
+		}
+	}
+	return subs
+}
+
+// publish tells the hub that topic changed (WebSub section 7 as hubs take
+// it: hub.mode=publish, hub.url=topic).
+func (p *Publisher) publish(ctx context.Context, hub, topic string) error {
+	form := url.Values{"hub.mode": {"publish"}, "hub.url": {topic}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hub, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := p.ping.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("hub answered %s", resp.Status)
+	}
+	return nil
+}
