@@ -118,3 +118,7 @@ func get(t testing.TB, h http.Handler, target string, hdr ...string) (*http.Resp
 	b, _ := io.ReadAll(resp.Body)
 	return resp, b
 }
+
+func configGroup(name string, sources, tags, include, exclude []string, minRT, maxRT int) config.Group {
+	return config.Group{Name: name, Sources: sources, Tags: tags, Include: include, Exclude: exclude, MinReadTime: minRT, MaxReadTime: maxRT}
+}

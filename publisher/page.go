@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"html"
 	"html/template"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/tributary-feeds/tributary/article"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -29,10 +31,18 @@ type feedLink struct {
 	Title, Href, Type, Format string
 }
 
+// Discovery is f's <link rel="alternate">, written by hand because
+// html/template would escape the "+" of the media type as "&#43;", which
+// naive autodiscovery code does not decode.
+func (f feedLink) Discovery() template.HTML {
+	return template.HTML(`<link rel="alternate" type="` + html.EscapeString(f.Type) + `" title="` +
+		html.EscapeString(clean(f.Title)+" ("+f.Format+")") + `" href="` + html.EscapeString(f.Href) + `">`)
+}
+
 type pageItem struct {
 	Title, Link, Source, Byline string
 	ReadTime                    int
-	Comments                    *int
+	Comments                    string // "1 comment", "" when unknown
 	Date                        time.Time
 }
 
@@ -46,7 +56,7 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		p.log.Error("render page", "error", err)
-		http.Error(w, "could not render the page", http.StatusInternalServerError)
+		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	p.write(w, r, s, e)
@@ -89,11 +99,18 @@ func (p *Publisher) renderPage(ctx context.Context, s state, base string) ([]byt
 			title = "(untitled)"
 		}
 		d.Items = append(d.Items, pageItem{Title: title, Link: a.Link, Source: src,
-			Byline: strings.Join(a.Authors, ", "), ReadTime: a.ReadTime, Comments: a.Comments, Date: a.Published.UTC()})
+			Byline: strings.Join(a.Authors, ", "), ReadTime: a.ReadTime, Comments: commentsText(a.Comments), Date: a.Published.UTC()})
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, d); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+func commentsText(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return byline(&article.Article{Comments: n})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -171,7 +172,11 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfee
 	s := p.state()
 	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: baseURL(s.cfg.Server.BaseURL, r)}
 	if r.URL.RawQuery != "" {
-		q := r.URL.Query()
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)
+			return
+		}
 		k.page = q.Get("page")
 		if prev, ok := q["prev"]; ok {
 			k.prev = "=" + prev[0] // "=" marks the parameter as present
