@@ -122,3 +122,5 @@ func get(t testing.TB, h http.Handler, target string, hdr ...string) (*http.Resp
 func configGroup(name string, sources, tags, include, exclude []string, minRT, maxRT int) config.Group {
 	return config.Group{Name: name, Sources: sources, Tags: tags, Include: include, Exclude: exclude, MinReadTime: minRT, MaxReadTime: maxRT}
 }
+
+type storeState = store.SourceState
