@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"math"
 
@@ -50,6 +51,10 @@ func renderJSON(d *document) ([]byte, error) {
 		}
 		it.Tags = a.Categories
 		it.Summary = plainText(a.Summary) // JSON Feed's summary is plain text
+		if it.ContentHTML == "" {
+			// JSON Feed requires content_html or content_text.
+			it.ContentText = cmp.Or(it.Summary, it.Title, it.Url, it.Id)
+		}
 		// gorilla/feeds keeps only image enclosures, and as `image`.
 		for _, e := range a.Enclosures {
 			it.Attachments = append(it.Attachments, feeds.JSONAttachment{

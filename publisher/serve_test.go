@@ -274,3 +274,61 @@ func TestMaxAge(t *testing.T) {
 		t.Errorf("maxAge = %d, want the ceiling %d", got, maxMaxAge)
 	}
 }
+
+// TestLastModifiedCarriesOver: a store change that leaves a feed's bytes
+// as they were keeps its ETag and Last-Modified, so readers get 304.
+func TestLastModifiedCarriesOver(t *testing.T) {
+	st := sampleStore(t)
+	p := New(testConfig(), st, nil)
+	clock := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	p.now = func() time.Time { return clock }
+	h := p.Handler()
+	resp, _ := get(t, h, "http://tributary.test/g/long.atom")
+	etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	clock = clock.Add(time.Hour)
+	// A short article: a new store version, but not in the long group.
+	apply(t, st, "alpha", store.SourceState{URL: "http://alpha.test/feed.xml", Title: "Alpha Blog"},
+		article.Article{GUID: "short", Title: "Short one", Published: t0, ReadTime: 1})
+	resp, body := get(t, h, "http://tributary.test/g/long.atom", "If-Modified-Since", lm)
+	if resp.StatusCode != 304 || len(body) != 0 {
+		t.Errorf("unchanged group after a store change: %s", resp.Status)
+	}
+	if resp.Header.Get("ETag") != etag || resp.Header.Get("Last-Modified") != lm {
+		t.Errorf("validators moved: %q %q, were %q %q", resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), etag, lm)
+	}
+	resp, _ = get(t, h, "http://tributary.test/feed.atom")
+	if got := resp.Header.Get("Last-Modified"); got != clock.Format(http.TimeFormat) {
+		t.Errorf("changed feed Last-Modified = %q, want the render time %q", got, clock.Format(http.TimeFormat))
+	}
+}
+
+// TestReload: a new configuration is served at once, not the cached render.
+func TestReload(t *testing.T) {
+	cfg := testConfig()
+	p := New(cfg, sampleStore(t), nil)
+	h := p.Handler()
+	get(t, h, "http://tributary.test/feed.rss")
+	next := testConfig()
+	next.Feed.Title = "Renamed"
+	p.Reload(next)
+	_, body := get(t, h, "http://tributary.test/feed.rss")
+	if !bytes.Contains(body, []byte("<title>Renamed</title>")) {
+		t.Error("Reload did not reach the feed")
+	}
+}
+
+// TestEmptyStore: every format of an empty store is a valid, empty feed.
+func TestEmptyStore(t *testing.T) {
+	h := New(testConfig(), openStore(t), nil).Handler()
+	for _, f := range formats {
+		resp, body := get(t, h, "http://tributary.test/feed."+f.ext)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %s", f.ext, resp.Status)
+		}
+		wellFormed(t, f.ext, body)
+	}
+	_, body := get(t, h, "http://tributary.test/feed.json")
+	if !bytes.Contains(body, []byte(`"items": []`)) {
+		t.Errorf("empty JSON Feed lacks items: %s", body)
+	}
+}

@@ -191,11 +191,11 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfee
 		return b, f.contentType, err
 	})
 	if err != nil {
-		p.log.Error("render feed", "feed", sub.path, "format", f.ext, "error", err)
 		if strings.Contains(err.Error(), "invalid cursor") {
 			http.Error(w, "invalid page cursor", http.StatusBadRequest)
 			return
 		}
+		p.log.Error("render feed", "feed", sub.path, "format", f.ext, "error", err)
 		http.Error(w, "could not render the feed", http.StatusInternalServerError)
 		return
 	}
