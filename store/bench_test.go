@@ -103,7 +103,7 @@ func BenchmarkNewest(b *testing.B) {
 		fillStore(b, st, n)
 		fi, _ := os.Stat(path)
 		perArticle := float64(fi.Size()) / float64(n)
-		b.Logf("%d articles: built in %v, %d bytes on disk, %.0f bytes/article", n, time.Since(start).Round(time.Millisecond), fi.Size(), perArticle)
+		fmt.Fprintf(os.Stderr, "store of %d articles: built in %v, %d bytes on disk, %.0f bytes/article\n", n, time.Since(start).Round(time.Millisecond), fi.Size(), perArticle)
 		_, cur, _ := st.Newest(ctx, 50, Filter{}, "")
 		for _, c := range []struct {
 			name  string
