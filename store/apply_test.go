@@ -76,3 +76,32 @@ func TestApplyUpdateMovesIndexes(t *testing.T) {
 	}
 	mustCheck(t, st)
 }
+
+// The feeds show a source's title and URL: changing them changes Version;
+// fetch bookkeeping (validators, times, errors) does not.
+func TestVersionFollowsShownSourceFields(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t, nil)
+	s := SourceState{Name: "s", URL: "http://x/", Title: "X"}
+	st.SaveStates(ctx, s)
+	v := st.Version()
+	s.ETag, s.Failures, s.LastAttempt = `"e"`, 2, time.Now()
+	st.SaveStates(ctx, s)
+	if st.Version() != v {
+		t.Error("version changed by fetch bookkeeping")
+	}
+	s.Title = "X, renamed"
+	st.Apply(ctx, "s", s, nil)
+	if st.Version() == v {
+		t.Error("version unchanged by a new source title")
+	}
+	v = st.Version()
+	s.EffectiveURL = "http://y/"
+	st.SaveStates(ctx, s)
+	if st.Version() == v {
+		t.Error("version unchanged by a new feed URL")
+	}
+	if err := st.SaveStates(ctx, SourceState{}); err == nil {
+		t.Error("a state without a name was saved")
+	}
+}

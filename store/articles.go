@@ -38,6 +38,7 @@ func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts [
 	}
 	state.Name = src
 	now := s.now().UTC()
+	shown := false
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		ch = Changes{}
 		listed := make(map[string]bool, len(arts))
@@ -66,12 +67,14 @@ func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts [
 		if err := dropUnlisted(tx, src, listed); err != nil {
 			return fmt.Errorf("tombstones: %w", err)
 		}
-		return putState(tx, state)
+		var err error
+		shown, err = putState(tx, state)
+		return err
 	})
 	if err != nil {
 		return Changes{}, fmt.Errorf("store %s: %w", src, err)
 	}
-	if ch.New+ch.Updated > 0 {
+	if ch.New+ch.Updated > 0 || shown {
 		s.version.Add(1)
 	}
 	return ch, nil
