@@ -25,7 +25,8 @@ type Filter struct {
 	// Sources, when not empty, keeps only articles of these sources (the
 	// publisher maps tags to sources). Up to 64 sources are read from the
 	// per-source index, so the cost follows n even when they are a tiny
-	// part of the store.
+	// part of the store; a larger set walks the overall index, skipping
+	// other sources' articles within the MaxScan bound.
 	Sources []string
 	// Match, when set, is asked of each candidate, newest first. No index
 	// serves it: the walk gives up after rejecting MaxScan candidates

@@ -135,46 +135,28 @@ func (s *Store) knownSources(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// sweepSource deletes what lim no longer allows, in batches.
+// sweepSource deletes what lim no longer allows, in batches. A read
+// transaction first finds whether there is anything to do, so that sweeping
+// a thousand sources within their limits costs no commit (and no fsync).
 func (s *Store) sweepSource(src string, lim Limits, now time.Time, res *SweepResult) error {
-	if lim.MaxAge <= 0 && lim.MaxPerSource <= 0 {
-		return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketOrphans).Delete([]byte(src)) })
-	}
 	cutoff := timeBytes(nil, now.Add(-lim.MaxAge))
+	work := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		work = tx.Bucket(bucketOrphans).Get([]byte(src)) != nil || len(overLimits(tx, src, lim, cutoff, 1)) > 0
+		return nil
+	})
+	if err != nil || !work {
+		return err
+	}
 	for {
 		done := true
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			if err := tx.Bucket(bucketOrphans).Delete([]byte(src)); err != nil {
 				return err
 			}
-			prefix := sourcePrefix(src)
-			type victim struct {
-				tk      []byte
-				expired bool
-			}
-			var victims []victim
-			c := tx.Bucket(bucketBySource).Cursor()
-			if lim.MaxPerSource > 0 {
-				// Newest first: past the first MaxPerSource everything goes.
-				k, _ := lastBefore(c, prefix, nil)
-				for i := 0; k != nil && bytes.HasPrefix(k, prefix) && len(victims) < sweepBatch; i++ {
-					tk := k[len(prefix):]
-					expired := lim.MaxAge > 0 && bytes.Compare(tk[:8], cutoff) < 0
-					if expired || i >= lim.MaxPerSource {
-						victims = append(victims, victim{bytes.Clone(tk), expired})
-					}
-					k, _ = c.Prev()
-				}
-			} else {
-				// Oldest first, until the cutoff.
-				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(victims) < sweepBatch; k, _ = c.Next() {
-					tk := k[len(prefix):]
-					if bytes.Compare(tk[:8], cutoff) >= 0 {
-						break
-					}
-					victims = append(victims, victim{bytes.Clone(tk), true})
-				}
-			}
+			// Found again inside this transaction: an Apply may have moved
+			// an article since the read above.
+			victims := overLimits(tx, src, lim, cutoff, sweepBatch)
 			for _, v := range victims {
 				if err := deleteArticle(tx, src, v.tk, true, now); err != nil {
 					return err
@@ -194,9 +176,60 @@ func (s *Store) sweepSource(src string, lim Limits, now time.Time, res *SweepRes
 	}
 }
 
+type victim struct {
+	tk      []byte // time ‖ id
+	expired bool   // by age, else by count
+}
+
+// overLimits finds up to max articles of src that lim does not allow:
+// published before cutoff (with a MaxAge), or beyond the newest MaxPerSource.
+func overLimits(tx *bolt.Tx, src string, lim Limits, cutoff []byte, max int) []victim {
+	if lim.MaxAge <= 0 && lim.MaxPerSource <= 0 {
+		return nil
+	}
+	prefix := sourcePrefix(src)
+	var out []victim
+	c := tx.Bucket(bucketBySource).Cursor()
+	if lim.MaxPerSource > 0 {
+		// Newest first: past the first MaxPerSource everything goes.
+		k, _ := lastBefore(c, prefix, nil)
+		for i := 0; k != nil && bytes.HasPrefix(k, prefix) && len(out) < max; i++ {
+			tk := k[len(prefix):]
+			expired := lim.MaxAge > 0 && bytes.Compare(tk[:8], cutoff) < 0
+			if expired || i >= lim.MaxPerSource {
+				out = append(out, victim{bytes.Clone(tk), expired})
+			}
+			k, _ = c.Prev()
+		}
+		return out
+	}
+	// Oldest first, until the cutoff.
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < max; k, _ = c.Next() {
+		tk := k[len(prefix):]
+		if bytes.Compare(tk[:8], cutoff) >= 0 {
+			break
+		}
+		out = append(out, victim{bytes.Clone(tk), true})
+	}
+	return out
+}
+
 // sweepOrphan marks src as missing from the config, or, once its grace has
 // run out, deletes all it left: articles, tombstones, fetch state.
 func (s *Store) sweepOrphan(src string, now time.Time, grace time.Duration, res *SweepResult) error {
+	waiting := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		since := tx.Bucket(bucketOrphans).Get([]byte(src))
+		waiting = since != nil && now.Sub(bytesTime(since)) < grace
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if waiting { // the common case: nothing to write
+		res.OrphansWaiting = append(res.OrphansWaiting, src)
+		return nil
+	}
 	for {
 		done := true
 		err := s.db.Update(func(tx *bolt.Tx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -209,5 +210,43 @@ func TestTombstones(t *testing.T) {
 	st.Apply(ctx, "delta", SourceState{}, feed("delta", 2, now))
 	if stats, _ = st.Stats(ctx); stats.Tombstones != 1 {
 		t.Errorf("delta's fetch dropped river's tombstone")
+	}
+}
+
+// Sweeps and fetches run at once in the daemon: the store stays whole.
+func TestSweepDuringApply(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	st := openTemp(t, clock)
+	pol := RetentionPolicy{Default: Limits{MaxPerSource: 5, MaxAge: 20 * time.Hour}, Sources: map[string]Limits{"a": {}, "b": {}}}
+	done := make(chan error, 1)
+	go func() {
+		for i := range 30 {
+			for _, src := range []string{"a", "b"} {
+				if _, err := st.Apply(ctx, src, SourceState{}, feed(src, 8+i%5, clock())); err != nil {
+					done <- err
+					return
+				}
+			}
+			mu.Lock()
+			now = now.Add(time.Hour)
+			mu.Unlock()
+		}
+		done <- nil
+	}()
+	for range 30 {
+		if _, err := st.Sweep(ctx, pol); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	st.Sweep(ctx, pol)
+	mustCheck(t, st)
+	if got := newestIDs(t, st, Filter{}); len(got) != 10 {
+		t.Errorf("after the last sweep: %d articles, want 5 per source", len(got))
 	}
 }

@@ -131,7 +131,7 @@ max_items = 500
 		t.Logf("round %d: %d published before the kill, %d stored after it", round, len(acked), len(now))
 		held = now
 	}
-	if len(held) < sources {
+	if len(held) < minRounds {
 		t.Errorf("only %d articles stored after %d rounds: the daemon hardly fetched", len(held), minRounds)
 	}
 	t.Logf("%d rounds in %v", minRounds, time.Since(start).Round(time.Millisecond))
