@@ -3,10 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,6 +17,7 @@ type Changes struct {
 	New       int // articles not seen before
 	Updated   int // stored articles whose published fields changed
 	Unchanged int // stored articles the fetch brought again, as they were
+	Skipped   int // articles deleted by retention that the source still lists (tombstoned)
 }
 
 // Apply stores one fetched source in one transaction: its articles, their
@@ -26,22 +25,35 @@ type Changes struct {
 // a fresh validator (ETag, Last-Modified) is never kept for articles that
 // were not. Articles without a published time get the time they were first
 // seen; an article whose title or content changed gets a new Updated time; an
-// unchanged one writes nothing.
+// unchanged one writes nothing. Articles retention deleted are skipped while
+// the source lists them; tombstones of articles it no longer lists are
+// dropped, so arts must be everything the fetch brought.
 func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts []article.Article) (Changes, error) {
 	var ch Changes
 	if err := ctx.Err(); err != nil {
 		return ch, err
 	}
+	if err := checkSourceName(src); err != nil {
+		return ch, err
+	}
 	state.Name = src
 	now := s.now().UTC()
+	shown := false
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		ch = Changes{}
+		listed := make(map[string]bool, len(arts))
+		tombs := tx.Bucket(bucketTombstones)
 		for i := range arts {
 			a := arts[i]
 			a.Source = src
+			listed[a.ID] = true
+			if tombs.Get([]byte(a.ID)) != nil {
+				ch.Skipped++
+				continue
+			}
 			c, err := putArticle(tx, &a, now)
 			if err != nil {
-				return fmt.Errorf("article %s: %w", a.ID, err)
+				return fmt.Errorf("article %q: %w", short(a.ID), err)
 			}
 			switch c {
 			case changeNew:
@@ -52,15 +64,35 @@ func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts [
 				ch.Unchanged++
 			}
 		}
-		return putState(tx, state)
+		if err := dropUnlisted(tx, src, listed); err != nil {
+			return fmt.Errorf("tombstones: %w", err)
+		}
+		var err error
+		shown, err = putState(tx, state)
+		return err
 	})
 	if err != nil {
 		return Changes{}, fmt.Errorf("store %s: %w", src, err)
 	}
-	if ch.New+ch.Updated > 0 {
+	if ch.New+ch.Updated > 0 || shown {
 		s.version.Add(1)
 	}
 	return ch, nil
+}
+
+func checkSourceName(src string) error {
+	if src == "" || strings.IndexByte(src, 0) >= 0 {
+		return fmt.Errorf("store: invalid source name %q", src)
+	}
+	return nil
+}
+
+// short keeps error messages readable when an id is absurdly long.
+func short(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
 }
 
 type change int
@@ -104,11 +136,7 @@ func putArticle(tx *bolt.Tx, a *article.Article, now time.Time) (change, error) 
 	if a.Updated.Before(a.Published) {
 		a.Updated = a.Published
 	}
-	v, err := json.Marshal(a)
-	if err != nil {
-		return changeNone, err
-	}
-	if bytes.Equal(v, old) {
+	if bytes.Equal(encodeArticle(a), old) {
 		return changeNone, nil
 	}
 	if err := writeArticle(tx, a, &prev); err != nil {
@@ -120,12 +148,8 @@ func putArticle(tx *bolt.Tx, a *article.Article, now time.Time) (change, error) 
 // writeArticle puts a and its index entries, moving them when prev was
 // indexed under another time.
 func writeArticle(tx *bolt.Tx, a *article.Article, prev *article.Article) error {
-	v, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
 	byTime, bySource := tx.Bucket(bucketByTime), tx.Bucket(bucketBySource)
-	if prev != nil && !prev.Published.Equal(a.Published) {
+	if prev != nil && (prev.Source != a.Source || !bytes.Equal(timeKey(prev.Published, prev.ID), timeKey(a.Published, a.ID))) {
 		if err := byTime.Delete(timeKey(prev.Published, prev.ID)); err != nil {
 			return err
 		}
@@ -133,7 +157,7 @@ func writeArticle(tx *bolt.Tx, a *article.Article, prev *article.Article) error 
 			return err
 		}
 	}
-	if err := tx.Bucket(bucketArticles).Put([]byte(a.ID), v); err != nil {
+	if err := tx.Bucket(bucketArticles).Put([]byte(a.ID), encodeArticle(a)); err != nil {
 		return err
 	}
 	if err := byTime.Put(timeKey(a.Published, a.ID), []byte(a.Source)); err != nil {
@@ -142,95 +166,26 @@ func writeArticle(tx *bolt.Tx, a *article.Article, prev *article.Article) error 
 	return bySource.Put(sourceKey(a.Source, a.Published, a.ID), nil)
 }
 
-// Filter narrows Newest. The zero Filter matches every article.
-type Filter struct {
-	// Sources, when not empty, keeps only articles of these sources.
-	Sources []string
-	// Match, when set, is asked of each candidate, newest first; the walk
-	// stops after MaxScan candidates (default 10,000) so that a filter that
-	// matches little cannot make a request walk the whole store.
-	Match   func(*article.Article) bool
-	MaxScan int
-}
-
-// Cursor marks where a page of Newest ended; the empty Cursor is the start.
-type Cursor string
-
-// Newest returns up to n articles matching f, newest first, starting after
-// the cursor, and the cursor for the next page ("" when there is none). It
-// walks the time index from the newest end: its cost follows n, not the
-// store's size.
-func (s *Store) Newest(ctx context.Context, n int, f Filter, after Cursor) ([]article.Article, Cursor, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, "", err
+// deleteArticle removes the article that idx_source key sk names, from the
+// articles bucket and both indexes together; with tomb it leaves a tombstone.
+func deleteArticle(tx *bolt.Tx, src string, tk []byte, tomb bool, now time.Time) error {
+	id := tk[8:]
+	if err := tx.Bucket(bucketArticles).Delete(id); err != nil {
+		return err
 	}
-	if n <= 0 {
-		return nil, "", nil
+	if err := tx.Bucket(bucketByTime).Delete(tk); err != nil {
+		return err
 	}
-	var start []byte
-	if after != "" {
-		k, err := base64.RawURLEncoding.DecodeString(string(after))
-		if err != nil || len(k) < 8 {
-			return nil, "", fmt.Errorf("invalid cursor %q", after)
-		}
-		start = k
+	if err := tx.Bucket(bucketBySource).Delete(append(sourcePrefix(src), tk...)); err != nil {
+		return err
 	}
-	maxScan := f.MaxScan
-	if maxScan <= 0 {
-		maxScan = 10000
-	}
-	var out []article.Article
-	var next Cursor
-	err := s.db.View(func(tx *bolt.Tx) error {
-		arts := tx.Bucket(bucketArticles)
-		c := tx.Bucket(bucketByTime).Cursor()
-		var k, v []byte
-		if start == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Seek(start)
-			if k == nil {
-				k, v = c.Last()
-			}
-			for k != nil && bytes.Compare(k, start) >= 0 {
-				k, v = c.Prev()
-			}
-		}
-		scanned := 0
-		var last []byte
-		for ; k != nil; k, v = c.Prev() {
-			if len(out) == n {
-				next = Cursor(base64.RawURLEncoding.EncodeToString(last))
-				return nil
-			}
-			if len(f.Sources) > 0 && !slices.Contains(f.Sources, string(v)) {
-				continue
-			}
-			raw := arts.Get(k[8:])
-			if raw == nil {
-				continue
-			}
-			a, err := decodeArticle(raw)
-			if err != nil {
-				return fmt.Errorf("article %s: %w", k[8:], err)
-			}
-			if f.Match != nil {
-				if scanned++; scanned > maxScan {
-					return nil
-				}
-				if !f.Match(&a) {
-					continue
-				}
-			}
-			out = append(out, a)
-			last = append(last[:0], k...)
-		}
+	if !tomb {
 		return nil
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("read newest: %w", err)
 	}
-	return out, next, nil
+	if err := tx.Bucket(bucketTombstones).Put(bytes.Clone(id), []byte(src)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketTombSource).Put(tombKey(src, string(id)), timeBytes(nil, now))
 }
 
 // Existing reports which of ids are stored already (or deleted and
@@ -241,9 +196,9 @@ func (s *Store) Existing(ctx context.Context, ids []string) (map[string]bool, er
 	}
 	out := make(map[string]bool, len(ids))
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketArticles)
+		arts, tombs := tx.Bucket(bucketArticles), tx.Bucket(bucketTombstones)
 		for _, id := range ids {
-			if b.Get([]byte(id)) != nil {
+			if arts.Get([]byte(id)) != nil || tombs.Get([]byte(id)) != nil {
 				out[id] = true
 			}
 		}

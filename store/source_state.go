@@ -92,27 +92,47 @@ func (s *Store) SaveStates(ctx context.Context, states ...SourceState) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	shown := false
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		shown = false
 		for _, st := range states {
-			if err := putState(tx, st); err != nil {
-				return err
+			changed, err := putState(tx, st)
+			if err != nil {
+				return fmt.Errorf("source %q: %w", st.Name, err)
 			}
+			shown = shown || changed
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("save source states: %w", err)
 	}
+	if shown {
+		s.version.Add(1)
+	}
 	return nil
 }
 
-func putState(tx *bolt.Tx, st SourceState) error {
+// putState stores st and reports whether a field the feeds show (title,
+// home page, feed URL) changed, which must change the store's Version.
+func putState(tx *bolt.Tx, st SourceState) (shown bool, err error) {
 	if st.Name == "" {
-		return fmt.Errorf("source state without a name")
+		return false, fmt.Errorf("source state without a name")
 	}
+	if err := checkSourceName(st.Name); err != nil {
+		return false, err
+	}
+	b := tx.Bucket(bucketSources)
+	var prev SourceState
+	if old := b.Get([]byte(st.Name)); old != nil {
+		if err := json.Unmarshal(old, &prev); err != nil {
+			prev = SourceState{} // unreadable: overwrite it, and call it a change
+		}
+	}
+	shown = prev.Title != st.Title || prev.Link != st.Link || prev.FeedURL() != st.FeedURL()
 	v, err := json.Marshal(st)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return tx.Bucket(bucketSources).Put([]byte(st.Name), v)
+	return shown, b.Put([]byte(st.Name), v)
 }

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"time"
@@ -13,9 +11,11 @@ import (
 
 // Stats is a summary of what the store holds, for status pages and metrics.
 type Stats struct {
-	Articles int
-	FileSize int64 // bytes on disk
-	Sources  map[string]SourceStats
+	Articles   int
+	Tombstones int   // deleted articles their sources still list
+	Schema     int   // schema version of the file
+	FileSize   int64 // bytes on disk
+	Sources    map[string]SourceStats
 }
 
 // SourceStats is what the store holds of one source.
@@ -32,16 +32,17 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Sources: map[string]SourceStats{}}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		st.Articles = tx.Bucket(bucketArticles).Stats().KeyN
+		st.Tombstones = tx.Bucket(bucketTombstones).Stats().KeyN
+		st.Schema = SchemaVersion
 		return tx.Bucket(bucketBySource).ForEach(func(k, _ []byte) error {
-			i := bytes.IndexByte(k, 0)
-			if i < 0 || len(k) < i+9 {
+			name, tk, ok := splitSourceKey(k)
+			if !ok {
 				return nil
 			}
-			name := string(k[:i])
 			ss := st.Sources[name]
 			ss.Articles++
 			// Keys of one source are in time order: the last one seen is the newest.
-			ss.Newest = time.Unix(0, int64(binary.BigEndian.Uint64(k[i+1:i+9]))).UTC()
+			ss.Newest = bytesTime(tk[:8])
 			st.Sources[name] = ss
 			return nil
 		})

@@ -7,8 +7,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,21 +17,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
-
-	"github.com/tributary-feeds/tributary/article"
-)
-
-// SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
-
-var (
-	bucketMeta     = []byte("meta")
-	bucketSources  = []byte("sources")
-	bucketArticles = []byte("articles")
-	bucketByTime   = []byte("idx_time")   // published(8, big-endian) ‖ id → source name
-	bucketBySource = []byte("idx_source") // source ‖ 0 ‖ published(8) ‖ id → nil
-	keySchema      = []byte("schema_version")
-	allBuckets     = [][]byte{bucketMeta, bucketSources, bucketArticles, bucketByTime, bucketBySource}
 )
 
 // ErrLocked is returned by Open when another process holds the store.
@@ -56,8 +39,9 @@ type Store struct {
 	version atomic.Uint64
 }
 
-// Open opens (creating if needed) the store at path. It fails at once with
-// ErrLocked when another process has it open.
+// Open opens (creating if needed) the store at path, upgrading an older
+// schema in one transaction. It fails at once with ErrLocked when another
+// process has it open, and with ErrSchemaTooNew for a newer schema.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -71,36 +55,35 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+	db, err := openBolt(path, opt.LockTimeout, false)
 	if err != nil {
-		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("open store %s: %w", path, ErrLocked)
-		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: opt.Now}
-	if err := db.Update(s.migrate); err != nil {
+	if err := db.Update(migrate); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// Start from the clock so that a restarted daemon never repeats a
+	// version a cache may still hold.
 	s.version.Store(uint64(opt.Now().UnixNano()))
 	return s, nil
 }
 
-func (s *Store) migrate(tx *bolt.Tx) error {
-	for _, name := range allBuckets {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return err
-		}
+// openBolt opens the file with a lock timeout, mapping a timeout to ErrLocked.
+// The freelist is not synced (it is rebuilt on open) and kept as a map: both
+// make commits cheaper. Every commit is fsynced: NoSync stays off.
+func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        timeout,
+		ReadOnly:       readOnly,
+		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync: true,
+	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, ErrLocked
 	}
-	meta := tx.Bucket(bucketMeta)
-	if v := meta.Get(keySchema); v != nil {
-		have := int(binary.BigEndian.Uint64(v))
-		if have > SchemaVersion {
-			return fmt.Errorf("store schema version %d is newer than this tributary's %d: upgrade tributary", have, SchemaVersion)
-		}
-	}
-	return meta.Put(keySchema, u64(SchemaVersion))
+	return db, err
 }
 
 // Close closes the store.
@@ -109,41 +92,36 @@ func (s *Store) Close() error { return s.db.Close() }
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }
 
-// Version changes whenever a write changes what would be published.
+// Version changes whenever a write changes what would be published: new and
+// updated articles, and deletions by retention.
 func (s *Store) Version() uint64 { return s.version.Load() }
 
-// Backup writes a consistent copy of the whole store to w.
+// Backup writes a consistent copy of the whole store to w, while writes go on.
+// It holds a read transaction for as long as w takes: give it a file or a
+// response, not something that may block for ever.
 func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.View(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(w)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(&ctxWriter{ctx: ctx, w: w})
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("back up store %s: %w", s.path, err)
+	}
+	return nil
 }
 
-func u64(v uint64) []byte {
-	b := make([]byte, 8)
-	binary.BigEndian.PutUint64(b, v)
-	return b
+// ctxWriter stops a long copy when its context ends.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
 }
 
-func timeKey(t time.Time, id string) []byte {
-	k := make([]byte, 8, 8+len(id))
-	binary.BigEndian.PutUint64(k, uint64(t.UnixNano()))
-	return append(k, id...)
-}
-
-func sourceKey(src string, t time.Time, id string) []byte {
-	k := make([]byte, 0, len(src)+1+8+len(id))
-	k = append(k, src...)
-	k = append(k, 0)
-	return append(k, timeKey(t, id)...)
-}
-
-func decodeArticle(v []byte) (article.Article, error) {
-	var a article.Article
-	err := json.Unmarshal(v, &a)
-	return a, err
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
