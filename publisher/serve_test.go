@@ -157,7 +157,7 @@ func TestGroupMatch(t *testing.T) {
 	h := New(cfg, sampleStore(t), nil).Handler()
 	for name, want := range map[string]string{
 		"kw":     "Episode 7",
-		"nokw":   "First <light>|Bad bytes here \uFFFD\uFFFD end",
+		"nokw":   "First <light>|Bad bytes here \uFFFD end",
 		"quick":  "Episode 6",
 		"tagged": "",
 	} {
