@@ -16,7 +16,8 @@ import (
 // UTF-8, its XML declaration rewritten to say so (gofeed honours only the
 // declaration, and would decode converted bytes a second time). The order:
 //
-//  1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE);
+//  1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE), or a document
+//     starting with "<" in UTF-16;
 //  2. bytes that are valid UTF-8 and hold multi-byte sequences: several real
 //     feeds declare windows-1252 or ISO-8859-1 but are UTF-8;
 //  3. the HTTP Content-Type charset;
@@ -35,6 +36,10 @@ func toUTF8(body []byte, contentType string) (out []byte, enc string, err error)
 		return convert(body[2:], "utf-16le")
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
 		return convert(body[2:], "utf-16be")
+	case len(body) >= 4 && body[0] == '<' && body[1] == 0 && body[2] != 0 && body[3] == 0:
+		return convert(body, "utf-16le") // no BOM, but "<" in UTF-16LE (XML 1.0 appendix F)
+	case len(body) >= 4 && body[0] == 0 && body[1] == '<' && body[2] == 0 && body[3] != 0:
+		return convert(body, "utf-16be")
 	}
 	valid := utf8.Valid(body)
 	if valid && hasMultibyte(body) {
