@@ -25,16 +25,28 @@ const enrichWorkers = 4
 // count_comments). A failure leaves the feed's own fields and counts in
 // state.EnrichFailures.
 func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Source, arts []article.Article, extras []article.RawExtras, state *store.SourceState) {
+	ids := make([]string, len(arts))
+	for i := range arts {
+		ids[i] = arts[i].ID
+	}
 	var isOld map[string]bool
 	if src.Enrich {
-		ids := make([]string, len(arts))
-		for i := range arts {
-			ids[i] = arts[i].ID
-		}
 		var err error
 		if isOld, err = f.st.Existing(ctx, ids); err != nil {
 			f.log.Error("enrich: look up articles", "source", src.Name, "error", err)
 			src.Enrich = false
+		}
+	}
+	// Articles the feed brings again keep what their page (or comment feed)
+	// gave before: the page is fetched once, and the store would otherwise
+	// overwrite it with the feed's own fields.
+	if prev, err := f.st.Articles(ctx, ids); err != nil {
+		f.log.Error("enrich: read stored articles", "source", src.Name, "error", err)
+	} else {
+		for i := range arts {
+			if p, ok := prev[arts[i].ID]; ok {
+				keepEnriched(&p, &arts[i], src.FullText)
+			}
 		}
 	}
 	var mu sync.Mutex
@@ -165,4 +177,31 @@ func absURL(ref, base string) (*url.URL, error) {
 		return nil, errors.New("not an http(s) URL: " + u.String())
 	}
 	return u, nil
+}
+
+// keepEnriched carries into cur (the feed's version of a stored article)
+// what enrichment gave prev and the feed does not say.
+func keepEnriched(prev, cur *article.Article, fullText bool) {
+	if len(cur.Authors) == 0 {
+		cur.Authors = prev.Authors
+	}
+	if cur.Comments == nil {
+		cur.Comments = prev.Comments
+	}
+	if cur.StatedRead == 0 {
+		cur.StatedRead = prev.StatedRead
+	}
+	if fullText && prev.Content != "" && cur.Title == prev.Title && cur.Link == prev.Link {
+		cur.Content, cur.ReadTime = prev.Content, prev.ReadTime
+	} else if cur.ReadTime == 0 {
+		cur.ReadTime = prev.ReadTime
+	}
+	for k, v := range prev.From {
+		if _, ok := cur.From[k]; !ok {
+			if cur.From == nil {
+				cur.From = map[string]string{}
+			}
+			cur.From[k] = v
+		}
+	}
 }

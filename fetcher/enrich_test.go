@@ -19,6 +19,7 @@ import (
 // item's page and comment feed, on 127.0.0.1.
 type enrichServer struct {
 	url   string
+	down  atomic.Bool // comment feeds answer 500
 	items atomic.Value // []string
 	cnt   *counter
 }
@@ -37,6 +38,10 @@ func newEnrichServer(t *testing.T, items ...string) *enrichServer {
 			r.URL.Path, strings.Repeat("word ", 400))
 	})
 	mux.HandleFunc("/comments/", func(w http.ResponseWriter, r *http.Request) {
+		if es.down.Load() {
+			http.Error(w, "down", 500)
+			return
+		}
 		w.Header().Set("Content-Type", "application/rss+xml")
 		n := len(strings.TrimPrefix(r.URL.Path, "/comments/")) // "a" → 1 comment, "bbb" → 3
 		var b strings.Builder
@@ -144,19 +149,34 @@ func TestCountComments(t *testing.T) {
 	cfg := testConfig(config.Source{Name: "blog", URL: es.url + "/feed", CountComments: true})
 	cfg.Fetch.AllowPrivate = true
 	st := newStore(t)
-	if o := New(cfg, st, nil).Once(context.Background())[0]; o.Result == ResultError {
+	f := New(cfg, st, nil)
+	counts := func() map[string]int {
+		got := map[string]int{}
+		for _, a := range articles(t, st, "blog") {
+			got[a.Title] = -1 // unknown
+			if a.Comments != nil {
+				got[a.Title] = *a.Comments
+			}
+		}
+		return got
+	}
+	if o := f.Once(context.Background())[0]; o.Result == ResultError {
 		t.Fatal(o)
 	}
-	got := map[string]int{}
-	for _, a := range articles(t, st, "blog") {
-		if a.Comments == nil {
-			t.Errorf("%s: no comment count", a.Title)
-			continue
-		}
-		got[a.Title] = *a.Comments
-	}
-	if got["Item a"] != 1 || got["Item bbb"] != 3 {
+	if got := counts(); got["Item a"] != 1 || got["Item bbb"] != 3 {
 		t.Errorf("comment counts %v, want a=1 bbb=3", got)
+	}
+	// The comment feeds fail next time: the counts already stored stay.
+	es.down.Store(true)
+	es.items.Store([]string{"a", "bbb", "cc"})
+	if o := f.Once(context.Background())[0]; o.New != 1 {
+		t.Fatal(o)
+	}
+	if got := counts(); got["Item a"] != 1 || got["Item bbb"] != 3 || got["Item cc"] != -1 {
+		t.Errorf("after failing comment feeds, counts %v, want a=1 bbb=3 kept, cc unknown", got)
+	}
+	if s := stateOf(t, st, "blog"); s.EnrichFailures != 3 {
+		t.Errorf("enrich failures %d, want 3", s.EnrichFailures)
 	}
 }
 
