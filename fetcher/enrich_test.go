@@ -19,7 +19,7 @@ import (
 // item's page and comment feed, on 127.0.0.1.
 type enrichServer struct {
 	url   string
-	down  atomic.Bool // comment feeds answer 500
+	down  atomic.Bool  // comment feeds answer 500
 	items atomic.Value // []string
 	cnt   *counter
 }
