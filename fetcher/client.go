@@ -139,12 +139,13 @@ func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("GET %s: not an http(s) URL", r.URL)
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
-	defer cancel()
+	// Waiting for the host is not part of the request's time.
 	if err := f.hosts.acquire(ctx, u.Hostname(), f.config().Fetch.PerHost); err != nil {
 		return nil, fmt.Errorf("GET %s: waiting for a slot on %s: %w", r.URL, u.Hostname(), err)
 	}
 	defer f.hosts.release(u.Hostname())
+	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
 
 	rd := &redirects{}
 	ctx = context.WithValue(ctx, redirectKey{}, rd)
