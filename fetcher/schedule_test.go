@@ -290,3 +290,58 @@ func TestReloadWhileRunning(t *testing.T) {
 		t.Errorf("source moved to hourly fetched %d more times", d)
 	}
 }
+
+// TestDripDoesNotDelayOthers runs a source whose server drips a byte a
+// second beside a healthy one on a 1s schedule: the drip is cut at the
+// timeout while the healthy source keeps being fetched on time.
+func TestDripDoesNotDelayOthers(t *testing.T) {
+	cnt := newCounter()
+	srv := serve(t, cnt.wrap(hostileMux(t)))
+	cfg := testConfig(src("drip", srv.URL+"/drip"), src("good", srv.URL+"/good"))
+	cfg.Fetch.Schedule = "@every 1s"
+	cfg.Fetch.Timeout.Duration = 3 * time.Second
+	st := newStore(t)
+	f := New(cfg, st, nil)
+	var mu sync.Mutex
+	var dripErr error
+	f.Observe(func(o Outcome) {
+		if o.Source == "drip" {
+			mu.Lock()
+			dripErr = o.Err
+			mu.Unlock()
+		}
+	})
+	stop := runFetcher(t, f)
+	waitUntil(t, 10*time.Second, "the drip to time out", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return dripErr != nil
+	})
+	stop()
+	if !strings.Contains(dripErr.Error(), "timed out") {
+		t.Errorf("drip: %v", dripErr)
+	}
+	if n := cnt.get("/good"); n < 2 {
+		t.Errorf("the healthy source was fetched %d times while the drip hung", n)
+	}
+}
+
+// TestHostQueueIsNotTimeout: requests queued behind per_host do not spend
+// their timeout waiting.
+func TestHostQueueIsNotTimeout(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		w.Write([]byte(rssFeed("http://example.com", "a")))
+	}))
+	cfg := testConfig()
+	cfg.Fetch.PerHost = 1
+	cfg.Fetch.Timeout.Duration = time.Second
+	for i := range 6 {
+		cfg.Sources = append(cfg.Sources, src(fmt.Sprintf("q%d", i), fmt.Sprintf("%s/q%d", srv.URL, i)))
+	}
+	for _, o := range New(cfg, newStore(t), nil).Once(context.Background()) {
+		if o.Result == ResultError {
+			t.Errorf("%v", o)
+		}
+	}
+}

@@ -140,13 +140,17 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		extras = append(extras, raws[i])
 	}
 	if src.Enrich || src.CountComments {
-		f.enrich(ctx, cfg, src, arts, extras, &state)
+		// Pages get a bounded share of the fetch's time; the write below
+		// never goes short.
+		ectx, cancel := context.WithTimeout(ctx, 10*cfg.Fetch.Timeout.Duration)
+		f.enrich(ectx, cfg, src, arts, extras, &state)
+		cancel()
 	}
 	state.Title = p.Feed.Title
 	state.Link = p.Feed.Link
 	state.BodyHash = hash
 	succeed()
-	ch, err := f.apply(ctx, state, arts)
+	ch, err := f.apply(context.WithoutCancel(ctx), state, arts)
 	if err != nil {
 		state.BodyHash = "" // nothing was stored: parse it again next time
 		state.ETag, state.LastModified = "", ""
