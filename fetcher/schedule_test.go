@@ -345,3 +345,28 @@ func TestHostQueueIsNotTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedHintsLengthenInterval: an RSS ttl and Cache-Control max-age
+// longer than the schedule move the next attempt, within max_interval.
+func TestFeedHintsLengthenInterval(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/maxage" {
+			w.Header().Set("Cache-Control", "max-age=7200")
+			w.Write([]byte(rssFeed("http://example.com", "a")))
+			return
+		}
+		w.Write([]byte(`<rss version="2.0"><channel><title>t</title><ttl>600</ttl><item><guid>x</guid><title>x</title></item></channel></rss>`))
+	}))
+	cfg := testConfig(src("ttl", srv.URL+"/ttl"), src("maxage", srv.URL+"/maxage"))
+	cfg.Fetch.Schedule = "@every 30m"
+	cfg.Fetch.MaxInterval.Duration = 4 * time.Hour
+	st := newStore(t)
+	New(cfg, st, nil).Once(context.Background())
+	now := time.Now()
+	for name, want := range map[string]time.Duration{"ttl": 4 * time.Hour, "maxage": 2 * time.Hour} {
+		s := stateOf(t, st, name)
+		if d := s.NextAttempt.Sub(now); d < want-time.Minute || d > want || !strings.Contains(s.NextReason, "feed hint") {
+			t.Errorf("%s: next in %v (%s), want %v", name, d, s.NextReason, want)
+		}
+	}
+}
