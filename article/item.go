@@ -14,6 +14,9 @@ import (
 type RawExtras struct {
 	ThrCount    *int
 	CommentsURL string
+	// CommentRSS is the item's wfw:commentRss feed (either namespace case),
+	// which the fetcher counts for sources with count_comments.
+	CommentRSS string
 }
 
 // FromItem normalises one parsed item of feed into an Article. It does no I/O.

@@ -1,37 +1,111 @@
 package fetcher
 
 import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/tributary-feeds/tributary/config"
 )
 
-// response is a fetched document, read whole within the size limit.
+// response is a fetched document, read whole within the size limit and
+// decompressed.
 type response struct {
 	Status int
 	URL    string // after redirects
 	Header http.Header
 	Body   []byte
+	// Permanent is the target of a chain of redirects that were all
+	// permanent (301/308); empty when there was none or one was temporary.
+	Permanent string
 }
 
 const maxRedirects = 10
 
-func newClient(fc config.Fetch) *http.Client {
+const acceptFeeds = "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+
+const acceptPages = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+// errTooLarge is returned when a body exceeds [fetch].max_body_size.
+var errTooLarge = errors.New("body larger than max_body_size")
+
+// newTransport is a pooled transport that reuses connections. guard, when
+// set, is asked about every address dialled (after DNS, on every redirect).
+func newTransport(guard func(ip net.IP) error) *http.Transport {
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = fc.PerHost
+	if guard != nil {
+		d.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip := net.ParseIP(host)
+			if ip == nil {
+				return fmt.Errorf("refusing to dial %s: not an IP address", address)
+			}
+			return guard(ip)
+		}
+		// A proxy would be the address dialled, hiding the real target.
+		tr.Proxy = nil
+	}
+	tr.DialContext = d.DialContext
+	tr.MaxIdleConnsPerHost = 4
+	tr.DisableCompression = true // we ask for and decode gzip, br and deflate ourselves
+	tr.ResponseHeaderTimeout = 0
+	return tr
+}
+
+func newClient(tr http.RoundTripper) *http.Client {
 	return &http.Client{
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
+			if len(via) > maxRedirects {
 				return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			}
+			if p, ok := req.Context().Value(redirectKey{}).(*redirects); ok && req.Response != nil {
+				switch req.Response.StatusCode {
+				case http.StatusMovedPermanently, http.StatusPermanentRedirect:
+					if !p.broken {
+						p.target = req.URL.String()
+					}
+				default:
+					p.broken, p.target = true, ""
+				}
 			}
 			return nil
 		},
 	}
+}
+
+type redirectKey struct{}
+
+// redirects follows the chain of one request.
+type redirects struct {
+	target string
+	broken bool // a temporary redirect was on the way
+}
+
+// refusePrivate is the SSRF guard for third-party links.
+func refusePrivate(ip net.IP) error {
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
+		return fmt.Errorf("refusing to fetch from %s: a loopback, private or link-local address ([fetch].allow_private is false)", ip)
+	}
+	return nil
 }
 
 func userAgent(cfg *config.Config, src config.Source) string {
@@ -44,31 +118,131 @@ func userAgent(cfg *config.Config, src config.Source) string {
 	return "Tributary/" + Version + " (+https://github.com/tributary-feeds/tributary)"
 }
 
-// get fetches url for src. A non-2xx status is an error, returned with the response.
-func (f *Fetcher) get(ctx context.Context, cfg *config.Config, src config.Source, url string) (*response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
+// request says what to ask for.
+type request struct {
+	URL          string
+	UserAgent    string
+	Accept       string
+	ETag         string
+	LastModified string
+	Timeout      time.Duration
+	MaxBody      int64
+	Client       *http.Client
+}
+
+// get performs one GET politely: at most [fetch].per_host at once to the
+// host, within the timeout (body included) and the size limit (after
+// decompression). A status outside 2xx and 304 is an error, returned with the
+// response (its body unread).
+func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
+	u, err := url.Parse(r.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("GET %s: not an http(s) URL", r.URL)
 	}
-	req.Header.Set("User-Agent", userAgent(cfg, src))
-	req.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5")
-	start := time.Now()
-	resp, err := f.client.Do(req)
+	// Waiting for the host is not part of the request's time.
+	if err := f.hosts.acquire(ctx, u.Hostname(), f.config().Fetch.PerHost); err != nil {
+		return nil, fmt.Errorf("GET %s: waiting for a slot on %s: %w", r.URL, u.Hostname(), err)
+	}
+	defer f.hosts.release(u.Hostname())
+	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
+
+	rd := &redirects{}
+	ctx = context.WithValue(ctx, redirectKey{}, rd)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+	}
+	req.Header.Set("User-Agent", r.UserAgent)
+	req.Header.Set("Accept", r.Accept)
+	req.Header.Set("Accept-Encoding", "gzip, br, deflate")
+	if r.ETag != "" {
+		req.Header.Set("If-None-Match", r.ETag)
+	}
+	if r.LastModified != "" {
+		req.Header.Set("If-Modified-Since", r.LastModified)
+	}
+	start := time.Now()
+	resp, err := r.Client.Do(req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("GET %s: timed out after %v", r.URL, r.Timeout)
+		}
+		return nil, fmt.Errorf("GET %s: %w", r.URL, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	r := &response{Status: resp.StatusCode, URL: resp.Request.URL.String(), Header: resp.Header}
+	out := &response{Status: resp.StatusCode, URL: resp.Request.URL.String(), Header: resp.Header}
+	if !rd.broken {
+		out.Permanent = rd.target
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		return out, nil
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, fmt.Errorf("GET %s: %s", url, resp.Status)
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
+		return out, fmt.Errorf("GET %s: %s", r.URL, resp.Status)
 	}
-	limit := int64(cfg.Fetch.MaxBodySize)
-	r.Body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body, err := decode(resp)
 	if err != nil {
-		return r, fmt.Errorf("GET %s: reading body after %v: %w", url, time.Since(start).Round(time.Millisecond), err)
+		return out, fmt.Errorf("GET %s: %w", r.URL, err)
 	}
-	if int64(len(r.Body)) > limit {
-		return r, fmt.Errorf("GET %s: body larger than max_body_size (%d bytes)", url, limit)
+	defer body.Close()
+	out.Body, err = io.ReadAll(io.LimitReader(body, r.MaxBody+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return out, fmt.Errorf("GET %s: timed out after %v reading the body (%d bytes read)", r.URL, time.Since(start).Round(time.Millisecond), len(out.Body))
+		}
+		return out, fmt.Errorf("GET %s: reading body: %w", r.URL, err)
 	}
-	return r, nil
+	if int64(len(out.Body)) > r.MaxBody {
+		out.Body = nil
+		return out, fmt.Errorf("GET %s: %w (%d bytes)", r.URL, errTooLarge, r.MaxBody)
+	}
+	return out, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r readCloser) Close() error { return r.close() }
+
+// decode undoes the response's Content-Encoding.
+func decode(resp *http.Response) (io.ReadCloser, error) {
+	nop := func() error { return nil }
+	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return readCloser{resp.Body, nop}, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("gzip body: %w", err)
+		}
+		return zr, nil
+	case "br":
+		return readCloser{brotli.NewReader(resp.Body), nop}, nil
+	case "deflate":
+		// "deflate" is zlib-wrapped by the spec, raw DEFLATE in practice too.
+		br := bufio.NewReader(resp.Body)
+		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+			zr, err := zlib.NewReader(br)
+			if err != nil {
+				return nil, fmt.Errorf("deflate body: %w", err)
+			}
+			return zr, nil
+		}
+		fr := flate.NewReader(br)
+		return fr, nil
+	default:
+		return nil, fmt.Errorf("unsupported Content-Encoding %q", enc)
+	}
 }

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
-
-	"github.com/robfig/cron/v3"
 
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/store"
@@ -58,17 +58,29 @@ func (o Outcome) String() string {
 
 // Fetcher fetches the configured sources into a store.
 type Fetcher struct {
-	st     *store.Store
-	log    *slog.Logger
-	client *http.Client
+	st  *store.Store
+	log *slog.Logger
 
-	mu  sync.Mutex
-	cfg *config.Config
-	sem chan struct{} // bounds fetches in flight: [fetch].concurrency
+	feedClient *http.Client // sources' own URLs: configured by the operator
+	pageClient *http.Client // third-party links: guarded against private addresses
+
+	mu        sync.Mutex
+	cfg       *config.Config
+	observers []func(Outcome)
+	reloaded  chan struct{} // tells Run the configuration changed
+
+	global   *limiter // [fetch].concurrency, key ""
+	hosts    *limiter // [fetch].per_host, keyed by host name
+	parseSem chan struct{}
 
 	running sync.Map // source name → struct{}: a source never runs twice at once
 
-	observers []func(Outcome)
+	stMu       sync.Mutex
+	states     map[string]store.SourceState
+	pending    map[string]store.SourceState
+	flushTimer *time.Timer
+	writeMu    sync.Mutex // orders batched state writes against Apply
+	hints      map[string]feedHints
 }
 
 // Observe registers fn to be called after every fetch, scheduled or not,
@@ -84,20 +96,38 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Fetcher{
-		st:     st,
-		log:    log,
-		cfg:    cfg,
-		client: newClient(cfg.Fetch),
-		sem:    make(chan struct{}, cfg.Fetch.Concurrency),
+	f := &Fetcher{
+		st:       st,
+		log:      log,
+		cfg:      cfg,
+		reloaded: make(chan struct{}, 1),
+		global:   newLimiter(),
+		hosts:    newLimiter(),
+		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
+		states:   map[string]store.SourceState{},
+		pending:  map[string]store.SourceState{},
+		hints:    map[string]feedHints{},
 	}
+	f.feedClient = newClient(newTransport(nil))
+	f.pageClient = newClient(newTransport(func(ip net.IP) error {
+		if f.config().Fetch.AllowPrivate {
+			return nil
+		}
+		return refusePrivate(ip)
+	}))
+	return f
 }
 
-// Reload switches to a new configuration.
+// Reload switches to a new configuration. A running Run applies it at
+// once: added sources start, removed ones stop, changed schedules apply.
 func (f *Fetcher) Reload(cfg *config.Config) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.cfg = cfg
+	f.mu.Unlock()
+	select {
+	case f.reloaded <- struct{}{}:
+	default:
+	}
 }
 
 func (f *Fetcher) config() *config.Config {
@@ -108,7 +138,8 @@ func (f *Fetcher) config() *config.Config {
 
 // Once fetches the named sources (all of them when none is named) now, at
 // most [fetch].concurrency at a time, and returns an outcome for each, in
-// the order asked.
+// the order asked. It fetches sources in back-off and gone ones too: the
+// operator asked.
 func (f *Fetcher) Once(ctx context.Context, names ...string) []Outcome {
 	cfg := f.config()
 	var srcs []config.Source
@@ -128,45 +159,34 @@ func (f *Fetcher) Once(ctx context.Context, names ...string) []Outcome {
 	res := make([]Outcome, len(srcs))
 	var wg sync.WaitGroup
 	for i, s := range srcs {
-		wg.Go(func() { res[i] = f.fetch(ctx, cfg, s) })
+		wg.Go(func() { res[i] = f.fetch(ctx, s) })
 	}
 	wg.Wait()
+	f.flush()
 	return append(out, res...)
 }
 
-// Run fetches every source once, then each on its schedule, until ctx ends;
-// it returns after the fetches under way have finished.
-func (f *Fetcher) Run(ctx context.Context) error {
-	cfg := f.config()
-	c := cron.New(cron.WithLocation(time.UTC))
-	for _, s := range cfg.Sources {
-		sched, err := config.ParseSchedule(s.EffectiveSchedule(cfg.Fetch))
-		if err != nil {
-			return fmt.Errorf("schedule %s: %w", s.Name, err)
-		}
-		c.Schedule(sched, cron.FuncJob(func() { f.fetch(ctx, f.config(), s) }))
-	}
-	f.Once(ctx)
-	c.Start()
-	<-ctx.Done()
-	<-c.Stop().Done()
-	return nil
+// fetch fetches one source, unless it is already being fetched.
+func (f *Fetcher) fetch(ctx context.Context, src config.Source) Outcome {
+	o, _ := f.fetchRan(ctx, src)
+	return o
 }
 
-// fetch fetches one source, unless it is already being fetched.
-func (f *Fetcher) fetch(ctx context.Context, cfg *config.Config, src config.Source) Outcome {
+// fetchRan is fetch, saying whether the fetch ran.
+func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, bool) {
 	if _, busy := f.running.LoadOrStore(src.Name, struct{}{}); busy {
-		return Outcome{Source: src.Name, Result: ResultUnchanged}
+		return Outcome{Source: src.Name, Result: ResultUnchanged}, false
 	}
 	defer f.running.Delete(src.Name)
-	select {
-	case f.sem <- struct{}{}:
-		defer func() { <-f.sem }()
-	case <-ctx.Done():
-		return Outcome{Source: src.Name, Result: ResultError, Err: ctx.Err()}
+	cfg := f.config()
+	if err := f.global.acquire(ctx, "", cfg.Fetch.Concurrency); err != nil {
+		return Outcome{Source: src.Name, Result: ResultError, Err: fmt.Errorf("fetch %s: %w", src.Name, err)}, false
 	}
-	// A fetch that has started finishes its write even if ctx ends meanwhile.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Fetch.Timeout.Duration)
+	defer f.global.release("")
+	// A fetch that has started finishes its write even if ctx ends
+	// meanwhile; each request has its own timeout, and the whole fetch
+	// (with its article pages) a generous bound.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*cfg.Fetch.Timeout.Duration)
 	defer cancel()
 	o := f.fetchSource(fctx, cfg, src)
 	f.mu.Lock()
@@ -177,7 +197,7 @@ func (f *Fetcher) fetch(ctx context.Context, cfg *config.Config, src config.Sour
 	}
 	f.log.Info("fetch", "source", o.Source, "outcome", string(o.Result), "status", o.Status,
 		"new", o.New, "updated", o.Updated, "bytes", o.Bytes, "duration", o.Duration.Round(time.Millisecond), "error", errString(o.Err))
-	return o
+	return o, true
 }
 
 func errString(err error) string {

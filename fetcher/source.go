@@ -2,7 +2,10 @@ package fetcher
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/tributary-feeds/tributary/article"
@@ -10,14 +13,20 @@ import (
 	"github.com/tributary-feeds/tributary/store"
 )
 
-// fetchSource runs one fetch of src: request, parse, normalise, store. Its
-// state is stored whatever happens, with the articles when there are any.
+// permanentAfter is how many fetches in a row must be permanently
+// redirected (301/308) to the same working feed before the source's
+// effective URL follows.
+const permanentAfter = 3
+
+// fetchSource runs one fetch of src: request, parse, normalise, enrich,
+// store. Its state is kept whatever happens, with the articles when there
+// are any, and always says when the source is fetched next and why.
 func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src config.Source) Outcome {
 	start := time.Now()
 	o := Outcome{Source: src.Name}
-	state, _, err := f.st.Source(ctx, src.Name)
+	state, err := f.state(ctx, src.Name)
 	if err != nil {
-		o.Result, o.Err = ResultError, err
+		o.Result, o.Err = ResultError, fmt.Errorf("fetch %s: %w", src.Name, err)
 		return o
 	}
 	state.Name = src.Name
@@ -25,47 +34,127 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		state = store.SourceState{Name: src.Name, URL: src.URL}
 	}
 	state.LastAttempt = start.UTC()
+	sched, err := config.ParseSchedule(src.EffectiveSchedule(cfg.Fetch))
+	if err != nil { // config validation makes this unreachable
+		o.Result, o.Err = ResultError, fmt.Errorf("fetch %s: %w", src.Name, err)
+		return o
+	}
+	off := offset(src.Name, window(sched, cfg.Fetch.Jitter.Duration))
 
-	fail := func(err error) Outcome {
+	fail := func(err error, retry time.Duration) Outcome {
 		o.Result, o.Err = ResultError, fmt.Errorf("fetch %s: %w", src.Name, err)
 		o.Duration = time.Since(start)
 		state.Error = err.Error()
 		state.Failures++
-		if serr := f.st.SaveStates(ctx, state); serr != nil {
-			f.log.Error("save state", "source", src.Name, "error", serr)
+		now := time.Now()
+		if state.Gone {
+			state.NextAttempt, state.NextReason = time.Time{}, "410 Gone: no longer polled (fetch it by name, or change its url, to resume)"
+		} else {
+			state.NextAttempt, state.NextReason = nextAfterFailure(sched, now, off, state.Failures, retry, state.Status, cfg.Fetch.MaxBackoff.Duration)
 		}
+		f.saveState(state)
 		return o
 	}
 
-	resp, err := f.get(ctx, cfg, src, state.FeedURL())
+	resp, err := f.get(ctx, request{
+		URL:          state.FeedURL(),
+		UserAgent:    userAgent(cfg, src),
+		Accept:       acceptFeeds,
+		ETag:         state.ETag,
+		LastModified: state.LastModified,
+		Timeout:      cfg.Fetch.Timeout.Duration,
+		MaxBody:      int64(cfg.Fetch.MaxBodySize),
+		Client:       f.feedClient,
+	})
 	if resp != nil {
 		o.Status = resp.Status
 		o.Bytes = int64(len(resp.Body))
 		state.Status = resp.Status
+	} else {
+		state.Status = 0
 	}
 	if err != nil {
-		return fail(err)
+		var retry time.Duration
+		switch o.Status {
+		case http.StatusGone:
+			state.Gone = true
+			f.log.Warn("source is gone (410): no longer polled", "source", src.Name, "url", state.FeedURL())
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			retry = retryAfter(resp.Header, time.Now())
+		}
+		return fail(err, retry)
 	}
-	feed, err := parseFeed(resp.Body)
+	state.Gone = false
+
+	f.stMu.Lock()
+	h := f.hints[src.Name]
+	f.stMu.Unlock()
+	h.MaxAge = maxAge(resp.Header)
+
+	succeed := func() {
+		now := time.Now()
+		f.noteRedirect(&state, resp)
+		state.LastSuccess = now.UTC()
+		state.Error = ""
+		state.Failures = 0
+		if v := resp.Header.Get("ETag"); v != "" || resp.Status != http.StatusNotModified {
+			state.ETag = v
+		}
+		if v := resp.Header.Get("Last-Modified"); v != "" || resp.Status != http.StatusNotModified {
+			state.LastModified = v
+		}
+		state.NextAttempt, state.NextReason = nextAfterSuccess(sched, now, off, h, cfg.Fetch.MaxInterval.Duration)
+	}
+
+	sum := sha256.Sum256(resp.Body)
+	hash := hex.EncodeToString(sum[:])
+	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash) {
+		o.NotModified, o.Result = true, ResultUnchanged
+		succeed()
+		f.stMu.Lock()
+		f.hints[src.Name] = h
+		f.stMu.Unlock()
+		f.saveState(state)
+		o.Duration = time.Since(start)
+		return o
+	}
+
+	p, err := f.parseDocument(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	if err != nil {
-		return fail(err)
+		return fail(err, 0)
 	}
+	h.hints = p.Hints
+	f.stMu.Lock()
+	f.hints[src.Name] = h
+	f.stMu.Unlock()
+
 	asrc := article.Source{Name: src.Name, FeedURL: resp.URL}
-	arts := make([]article.Article, 0, len(feed.Items))
-	for _, it := range feed.Items {
+	raws := matchRaw(p.Feed.Items, p.Raw)
+	arts := make([]article.Article, 0, len(p.Feed.Items))
+	extras := make([]article.RawExtras, 0, len(p.Feed.Items))
+	for i, it := range p.Feed.Items {
 		if it == nil {
 			continue
 		}
-		arts = append(arts, article.FromItem(asrc, feed, it, article.RawExtras{}))
+		arts = append(arts, article.FromItem(asrc, p.Feed, it, raws[i]))
+		extras = append(extras, raws[i])
 	}
-	state.Title = feed.Title
-	state.Link = feed.Link
-	state.LastSuccess = time.Now().UTC()
-	state.Error = ""
-	state.Failures = 0
-	ch, err := f.st.Apply(ctx, src.Name, state, arts)
+	if src.Enrich || src.CountComments {
+		// Pages get a bounded share of the fetch's time; the write below
+		// never goes short.
+		ectx, cancel := context.WithTimeout(ctx, 10*cfg.Fetch.Timeout.Duration)
+		f.enrich(ectx, cfg, src, arts, extras, &state)
+		cancel()
+	}
+	state.Title = p.Feed.Title
+	state.Link = p.Feed.Link
+	state.BodyHash = hash
+	succeed()
+	ch, err := f.apply(context.WithoutCancel(ctx), state, arts)
 	if err != nil {
-		return fail(err)
+		state.BodyHash = "" // nothing was stored: parse it again next time
+		state.ETag, state.LastModified = "", ""
+		return fail(err, 0)
 	}
 	o.New, o.Updated = ch.New, ch.Updated
 	switch {
@@ -78,4 +167,29 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	}
 	o.Duration = time.Since(start)
 	return o
+}
+
+// noteRedirect follows permanent redirects: the same target seen
+// permanentAfter times in a row becomes the source's effective URL.
+// Temporary redirects never move it (and break the streak).
+func (f *Fetcher) noteRedirect(state *store.SourceState, resp *response) {
+	target := resp.Permanent
+	if target == "" || target == state.FeedURL() {
+		state.RedirectURL, state.RedirectCount = "", 0
+		return
+	}
+	if state.RedirectURL == target {
+		state.RedirectCount++
+	} else {
+		state.RedirectURL, state.RedirectCount = target, 1
+	}
+	if state.RedirectCount >= permanentAfter {
+		f.log.Warn("source moved permanently: fetching its new URL from now on",
+			"source", state.Name, "from", state.FeedURL(), "to", target, "sightings", state.RedirectCount)
+		state.EffectiveURL = target
+		if target == state.URL {
+			state.EffectiveURL = ""
+		}
+		state.RedirectURL, state.RedirectCount = "", 0
+	}
 }
