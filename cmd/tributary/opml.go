@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/unicode/norm"
 )
 
 // opmlOutline is one <outline>: a feed when it has an xmlUrl, else a folder.
@@ -96,12 +97,15 @@ func fromOPML(r io.Reader) (srcs []importedSource, skipped []string, err error) 
 	return srcs, skipped, nil
 }
 
-// slug makes a source name: lowercase ASCII letters and digits, runs of
-// anything else as one '-'.
+// slug makes a source name: lowercase ASCII letters and digits (accents
+// dropped: "Ñews" → "news"), runs of anything else as one '-'.
 func slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
 		switch {
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			if dash && b.Len() > 0 {
