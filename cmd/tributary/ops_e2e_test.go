@@ -617,12 +617,7 @@ func TestVersionCommand(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "tributary ") {
 		t.Errorf("version: exit %d: %q", code, out)
 	}
-	bin := filepath.Join(t.TempDir(), "tributary")
-	build := exec.Command("go", "build", "-ldflags", "-X main.version=v1.2.3", "-o", bin, ".")
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, b)
-	}
-	b, err := exec.Command(bin, "version").Output()
+	b, err := exec.Command(staticBinary(t), "version").Output()
 	if err != nil || !strings.HasPrefix(string(b), "tributary v1.2.3 (go") {
 		t.Errorf("version with -ldflags: %q %v", b, err)
 	}
