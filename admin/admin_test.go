@@ -264,3 +264,22 @@ func TestReloadEndpoint(t *testing.T) {
 		t.Errorf("GET /admin/reload: %d, want 405", rec.Code)
 	}
 }
+
+func TestAgo(t *testing.T) {
+	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
+	for _, c := range []struct {
+		t    *time.Time
+		want string
+	}{
+		{nil, "never"},
+		{at(-40 * time.Second), "40s ago"},
+		{at(-90 * time.Minute), "1h ago"},
+		{at(-50 * time.Hour), "2d ago"},
+		{at(-10 * 24 * time.Hour), "2026-02-28"},
+		{at(2 * time.Minute), "in 2m"},
+	} {
+		if got := ago(c.t, now); got != c.want {
+			t.Errorf("ago(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}

@@ -38,14 +38,18 @@ func WriteTable(w io.Writer, r Report, now time.Time) error {
 	return err
 }
 
-// ago is "never" or how long before now t was ("3m ago").
+// ago is "never", how long before now t was ("3m ago"), or its date when
+// that is over a week.
 func ago(t *time.Time, now time.Time) string {
 	if t == nil {
 		return "never"
 	}
 	d := now.Sub(*t)
-	if d < 0 {
+	switch {
+	case d < 0:
 		return "in " + short(-d)
+	case d > 7*24*time.Hour:
+		return t.UTC().Format(time.DateOnly)
 	}
 	return short(d) + " ago"
 }

@@ -116,3 +116,13 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 func (m *Metrics) countRequest(format string, status int) {
 	m.feedRequests.WithLabelValues(format, strconv.Itoa(status)).Inc()
 }
+
+// Forget drops the per-source series of sources no longer configured, so
+// that a reload removing a source removes it from /metrics too.
+func (m *Metrics) Forget(sources ...string) {
+	for _, s := range sources {
+		m.fetches.DeletePartialMatch(prometheus.Labels{"source": s})
+		m.bytes.DeleteLabelValues(s)
+		m.notModified.DeleteLabelValues(s)
+	}
+}

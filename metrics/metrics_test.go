@@ -123,6 +123,23 @@ func TestMetricsCountWhatTheyAreTold(t *testing.T) {
 	}
 }
 
+func TestForgetDropsARemovedSource(t *testing.T) {
+	m := New(Options{})
+	m.ObserveFetch(Fetch{Source: "river", Outcome: "new", Bytes: 5, NotModified: true})
+	m.ObserveFetch(Fetch{Source: "river", Outcome: "error"})
+	m.ObserveFetch(Fetch{Source: "delta", Outcome: "new", Bytes: 7})
+	m.Forget("river")
+	fams := scrape(t, m.Handler())
+	for _, name := range []string{"tributary_fetches_total", "tributary_fetch_bytes_total", "tributary_fetch_not_modified_total"} {
+		if _, ok := value(fams, name, "source", "river"); ok {
+			t.Errorf("%s still has river after Forget", name)
+		}
+	}
+	if v, _ := value(fams, "tributary_fetch_bytes_total", "source", "delta"); v != 7 {
+		t.Errorf("delta's bytes %v after forgetting river", v)
+	}
+}
+
 func TestStoreErrorFailsTheScrapeLoudly(t *testing.T) {
 	m := New(Options{Store: func() (int, int64, error) { return 0, 0, errors.New("store closed") }})
 	srv := httptest.NewServer(m.Handler())

@@ -53,6 +53,8 @@ type running struct {
 	fetch *fetcher.Fetcher
 	pub   *publisher.Publisher
 	adm   *admin.Admin
+	// forget drops removed sources' metrics.
+	forget func(names ...string)
 
 	mu  sync.Mutex // one reload at a time
 	cfg *config.Config
@@ -77,10 +79,12 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	}
 
 	d := &running{log: log, st: st, cfg: cfg}
+	var m *metrics.Metrics
 	d.pub = publisher.New(cfg, st, log)
 	d.fetch = fetcher.New(cfg, st, log)
 	d.adm = admin.New(cfg, st, d.reload, log)
-	m := metrics.New(metrics.Options{
+	d.forget = func(names ...string) { m.Forget(names...) }
+	m = metrics.New(metrics.Options{
 		Store: func() (int, int64, error) {
 			s, err := st.Stats(context.Background())
 			return s.Articles, s.FileSize, err
@@ -201,6 +205,7 @@ func (d *running) reload(ctx context.Context) error {
 	d.fetch.Reload(cfg)
 	d.pub.Reload(cfg)
 	d.adm.SetConfig(cfg)
+	d.forget(removed...)
 	d.cfg = cfg
 	d.log.Info("config reloaded", "file", cfg.File, "sources", len(cfg.Sources),
 		"added", added, "removed", removed, "rescheduled", rescheduled)
