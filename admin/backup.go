@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 )
 
 // serveBackup writes a consistent copy of the store to a temporary file
 // first, then sends it: the store's read transaction lasts as long as the
-// local copy takes, not as long as a slow client takes to download it.
+// local copy takes, not as long as a slow client takes to download it. The
+// file sits beside the store, the one place sure to be writable (a FROM
+// scratch image has no /tmp).
 func (a *Admin) serveBackup(w http.ResponseWriter, r *http.Request) {
-	f, err := os.CreateTemp("", "tributary-backup-*.db")
+	f, err := os.CreateTemp(filepath.Dir(a.st.Path()), ".backup-*.tmp")
 	if err != nil {
 		a.backupFailed(w, err)
 		return
