@@ -76,3 +76,30 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFromOPML: no input makes the importer panic, and every source it
+// returns has a valid name and an http(s) URL.
+func FuzzFromOPML(f *testing.F) {
+	seed, err := os.ReadFile("testdata/opml/subscriptions.opml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(seed))
+	f.Add(`<opml><body><outline text="x" xmlUrl="http://a/"><outline xmlUrl="http://a/"/></outline></body></opml>`)
+	f.Add(`<?xml version="1.0" encoding="ISO-8859-1"?><opml><body><outline text="Caf` + "\xe9" + `" xmlUrl="https://b/"/></body></opml>`)
+	f.Fuzz(func(t *testing.T, in string) {
+		srcs, _, err := fromOPML(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		writeSources(&buf, srcs, "fuzz")
+		cfg, err := config.Parse("/fuzz/config.toml", buf.Bytes())
+		if err != nil {
+			t.Fatalf("output is not a valid config: %v\n%s", err, buf.String())
+		}
+		if len(cfg.Sources) != len(srcs) {
+			t.Fatalf("%d sources written, %d read back", len(srcs), len(cfg.Sources))
+		}
+	})
+}
