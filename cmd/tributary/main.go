@@ -28,7 +28,7 @@ const usage = `usage: tributary COMMAND [flags]
 
 commands:
   run         [--config FILE] [--log-format text|json] [--log-level LEVEL]
-                                         run the daemon (SIGHUP reloads the config)
+                                           run the daemon (SIGHUP reloads the config)
   fetch       [--config FILE] [SOURCE...]  fetch all (or the named) sources once, now
   check       [--config FILE]              validate the configuration
   reload      [--config FILE]              make the running daemon re-read its config
