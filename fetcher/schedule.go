@@ -159,6 +159,11 @@ func (f *Fetcher) resume(ctx context.Context, src config.Source, sched cron.Sche
 		return time.Time{}
 	case st.NextAttempt.IsZero():
 		return scheduledNext(sched, st.LastAttempt, off)
+	case st.Failures == 0 && st.NextReason == "schedule":
+		// The schedule may have been shortened while the daemon was stopped.
+		if n := scheduledNext(sched, st.LastAttempt, off); n.Before(st.NextAttempt) {
+			return n
+		}
 	}
 	return st.NextAttempt
 }

@@ -101,10 +101,12 @@ type daemon struct {
 	done   chan error
 }
 
-func startDaemon(t *testing.T, cfgPath, addr string) *daemon {
+// startDaemon starts `tributary run --config cfgPath [extra...]` and waits
+// until it answers /healthz on addr.
+func startDaemon(t *testing.T, cfgPath, addr string, extra ...string) *daemon {
 	t.Helper()
 	d := &daemon{addr: addr, stderr: &logBuffer{}, done: make(chan error, 1)}
-	d.cmd = exec.Command(binary, "run", "--config", cfgPath)
+	d.cmd = exec.Command(binary, append([]string{"run", "--config", cfgPath}, extra...)...)
 	d.cmd.Stderr = d.stderr
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,45 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// serveBackup writes a consistent copy of the store to a temporary file
+// first, then sends it: the store's read transaction lasts as long as the
+// local copy takes, not as long as a slow client takes to download it. The
+// file sits beside the store, the one place sure to be writable (a FROM
+// scratch image has no /tmp).
+func (a *Admin) serveBackup(w http.ResponseWriter, r *http.Request) {
+	f, err := os.CreateTemp(filepath.Dir(a.st.Path()), ".backup-*.tmp")
+	if err != nil {
+		a.backupFailed(w, err)
+		return
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	start := time.Now()
+	if err := a.st.Backup(r.Context(), f); err != nil {
+		a.backupFailed(w, err)
+		return
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		a.backupFailed(w, err)
+		return
+	}
+	a.log.Info("admin: backup", "bytes", fi.Size(), "duration", time.Since(start).Round(time.Millisecond), "remote", r.RemoteAddr)
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="tributary-backup.db"`)
+	w.Header().Set("Cache-Control", "no-store")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+func (a *Admin) backupFailed(w http.ResponseWriter, err error) {
+	err = fmt.Errorf("backup: %w", err)
+	a.log.Error("admin: backup", "error", err)
+	http.Error(w, err.Error(), http.StatusInternalServerError)
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tributary-feeds/tributary/config"
+)
+
+// cmdReload asks the running daemon to re-read its configuration, as SIGHUP
+// does. A file with problems is not sent: they are printed instead.
+func cmdReload(args []string, stdout, stderr io.Writer) int {
+	fs, path, ok := flags("reload", args, stderr)
+	if !ok || fs.NArg() > 0 {
+		return exitUsage
+	}
+	if _, err := config.Load(*path); err != nil {
+		fmt.Fprintf(stderr, "%v\ntributary: reload: the configuration has problems; the daemon keeps the running one\n", err)
+		return exitFail
+	}
+	c, ok := daemonClient(*path, stderr)
+	if !ok {
+		return exitFail
+	}
+	resp, cancel, err := c.do(context.Background(), http.MethodPost, "/admin/reload", time.Minute)
+	if err != nil {
+		fmt.Fprintln(stderr, "tributary: reload:", err)
+		return exitFail
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "tributary: reload:", failure(resp))
+		return exitFail
+	}
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
+	return exitOK
+}
