@@ -63,7 +63,16 @@ func CleanByline(raw string) []string {
 		raw = raw[:i] // "Jane Doe | Staff Writer"
 	}
 	var names []string
+	pending := ""
 	for _, line := range strings.FieldsFunc(raw, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		line = pending + line
+		pending = ""
+		if probe := collapseSpace(line) + " x"; strings.TrimSpace(line) != "" {
+			if loc := rePrefix.FindStringIndex(probe); loc != nil && loc[1] == len(probe)-1 {
+				pending = collapseSpace(line) + " " // a lone "By" line: it prefixes the next
+				continue
+			}
+		}
 		if n := cleanName(line); n != "" {
 			names = append(names, n)
 		}

@@ -97,13 +97,18 @@ func toUTF8(page []byte) []byte {
 	return page
 }
 
+// textLen is the length in runes of an HTML fragment's prose.
+func textLen(fragment string) int {
+	return utf8.RuneCountInString(collapseSpace(readableText(fragment)))
+}
+
 // Enrich fills in, from the article's own page, what the feed item lacked:
 // the byline and the comment count (the item's own outrank the page's), the
 // stated read time, and the body that times the read (the longer of the
 // feed's text and the page's body). Only with opt.FullText does the body
-// replace Content. It does no I/O: the fetcher fetched page from pageURL.
-// It never panics and leaves the feed's fields in place when the page gives
-// nothing better.
+// replace Content, and only when it holds no less text. It does no I/O: the
+// fetcher fetched page from pageURL. It never panics and leaves the feed's
+// fields in place when the page gives nothing better.
 func (a *Article) Enrich(page []byte, pageURL *url.URL, opt EnrichOptions) {
 	if a == nil {
 		return
@@ -128,7 +133,9 @@ func (a *Article) Enrich(page []byte, pageURL *url.URL, opt EnrichOptions) {
 	if p.ReadTime > a.ReadTime {
 		a.ReadTime, a.From["read_time"] = p.ReadTime, "page"
 	}
-	if opt.FullText && p.Body != "" {
+	// The body replaces the content only when it holds at least as much
+	// text: a shorter one is a failed extraction, not a better article.
+	if opt.FullText && p.Body != "" && textLen(p.Body) >= textLen(a.Content) {
 		a.Content, a.From["content"] = p.Body, FromReadability
 		if a.Summary == "" {
 			a.Summary, _ = shortenHTML(p.Body, SummaryRunes)
