@@ -42,6 +42,9 @@ var (
 	reDate     = regexp.MustCompile(`(?i)(?:\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b|\b` + reMonth + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\b\d{1,2}\.?\s+` + reMonth + `\s+\d{4}|\b\d{1,2}:\d{2}\b)`)
 	// reUpdatedAnywhere catches "… Updated" left once a date went.
 	reUpdatedAnywhere = regexp.MustCompile(`(?i)\b(?:updated|aktualisiert|mis à jour)\b`)
+	// reNotAName matches placeholders and button labels that pages put where
+	// a byline goes.
+	reNotAName = regexp.MustCompile(`(?i)^(?:admin|administrator|unknown|anonymous|n/?a|none|null|undefined|author|authors|staff|follow(?:\s+(?:author|me|us))?|subscribe|share|contact|view (?:profile|all posts)|see all|more|read more|about the author)$`)
 	// reGluedDate is a date glued after a name ("Lucas Nolan22 Dec 2016").
 	reGluedDate = regexp.MustCompile(`(?i)\s*\d{1,2}\s*` + reMonth + `\s*\d{4}.*$`)
 	reTrim      = "|-–—:,;·•/\\*\"'“”‘’«» \t\n\r\u00a0"
@@ -126,7 +129,7 @@ func cleanName(s string) string {
 	if strings.IndexFunc(s, unicode.IsLetter) < 0 || len([]rune(s)) > maxBylineRunes {
 		return ""
 	}
-	if strings.EqualFold(s, "admin") || strings.EqualFold(s, "unknown") || strings.EqualFold(s, "anonymous") {
+	if reNotAName.MatchString(s) {
 		return ""
 	}
 	return s

@@ -37,6 +37,8 @@ func TestCleanByline(t *testing.T) {
 		{"pipe", "Jane Doe | Staff Writer", []string{"Jane Doe"}},
 		{"cjk", "肖春芳", []string{"肖春芳"}},
 		{"empty", "   ", nil},
+		{"button label", "Follow Author", nil},
+		{"placeholder", "admin", nil},
 		{"punctuation only", " - | - ", nil},
 		{"control chars", "Jane\x00 Doe\x1b", []string{"Jane Doe"}},
 		{"invalid utf8", "Jane \xff\xfeDoe", []string{"Jane Doe"}},

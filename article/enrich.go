@@ -56,7 +56,7 @@ func ExtractPage(page []byte, pageURL *url.URL) (p Page) {
 	p.Comments, p.CommentsFrom = pageComments(gq, ld)
 	if body := gq.Find("body"); body.Length() > 0 {
 		var b strings.Builder
-		nodeText(&b, body.Get(0), 0)
+		nodeText(&b, body.Get(0), 0, textSize(body.Get(0), 0))
 		p.StatedRead = pageStated(meta, collapseSpace(b.String()))
 	}
 

@@ -50,6 +50,10 @@ func TestReadMinutesHTMLLeavesOutFurniture(t *testing.T) {
 	if got := readMinutesHTML(body); got != 1 {
 		t.Errorf("readMinutesHTML = %d, want 1 (share bar, comments, related posts, nav and script left out)", got)
 	}
+	// A story wrapped whole in a "share" container is still the story.
+	if got := readMinutesHTML(`<div id="gigya-share-btns-2_gig_containerParent"><p>` + words(600) + `</p><div class="share-bar">` + words(10) + `</div></div>`); got != 3 {
+		t.Errorf("story inside a share container: %d, want 3", got)
+	}
 	if got := readMinutesHTML("<p>a&amp;b</p><p>c</p>"); got != 1 {
 		t.Errorf("entities: %d", got)
 	}
