@@ -2,6 +2,7 @@ package article
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -19,11 +20,14 @@ type RawExtras struct {
 // A zero Published means the item carried no date: the store fills in the
 // time it was first seen. feed may be nil; item must not be.
 func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) Article {
+	if item == nil {
+		item = &gofeed.Item{}
+	}
 	base := baseURL(src.FeedURL, item.Link)
 	a := Article{
 		Source: src.Name,
 		GUID:   strings.TrimSpace(cleanText(item.GUID)),
-		Link:   absoluteURL(parseAbs(src.FeedURL), cleanText(item.Link)),
+		Link:   webURL(absoluteURL(parseAbs(src.FeedURL), cleanText(item.Link))),
 		Title:  PlainText(item.Title),
 		From:   map[string]string{},
 	}
@@ -58,20 +62,23 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 		if e == nil || strings.TrimSpace(e.URL) == "" {
 			continue
 		}
-		enc := Enclosure{URL: absoluteURL(base, cleanText(e.URL)), Type: PlainText(e.Type)}
-		if n, ok := parseCount(e.Length); ok {
-			enc.Length = int64(n)
+		enc := Enclosure{URL: webURL(absoluteURL(base, cleanText(e.URL))), Type: PlainText(e.Type)}
+		if enc.URL == "" {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64); err == nil && n > 0 {
+			enc.Length = n
 		}
 		a.Enclosures = append(a.Enclosures, enc)
 	}
 	if n, from := itemComments(item, raw); n != nil {
 		a.Comments, a.From["comments"] = n, from
 	}
-	a.CommentsURL = absoluteURL(base, cleanText(raw.CommentsURL))
+	a.CommentsURL = webURL(absoluteURL(base, cleanText(raw.CommentsURL)))
 	if a.CommentsURL == "" {
 		for _, e := range item.Extensions["wfw"]["commentRss"] {
 			if v := strings.TrimSpace(e.Value); v != "" {
-				a.CommentsURL = absoluteURL(base, cleanText(v))
+				a.CommentsURL = webURL(absoluteURL(base, cleanText(v)))
 				break
 			}
 		}

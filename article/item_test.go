@@ -171,6 +171,20 @@ func TestFromItemContent(t *testing.T) {
 			t.Errorf("stated %d read %d", a.StatedRead, a.ReadTime)
 		}
 	})
+	t.Run("script links dropped", func(t *testing.T) {
+		doc := strings.Replace(rss("", `<enclosure url="javascript:alert(1)" type="audio/mpeg" length="1"/>`), "<link>https://example.com/posts/1</link>", "<link>javascript:alert(1)</link>", 1)
+		a := fromDoc(t, doc, RawExtras{})
+		if a.Link != "" || len(a.Enclosures) != 0 {
+			t.Errorf("link %q enclosures %v", a.Link, a.Enclosures)
+		}
+	})
+	t.Run("enclosure", func(t *testing.T) {
+		a := fromDoc(t, rss("", `<enclosure url="/ep1.mp3" type="audio/mpeg" length="123456789"/>`), RawExtras{})
+		want := []Enclosure{{URL: "https://example.com/ep1.mp3", Type: "audio/mpeg", Length: 123456789}}
+		if !reflect.DeepEqual(a.Enclosures, want) {
+			t.Errorf("enclosures %+v", a.Enclosures)
+		}
+	})
 	t.Run("comments url", func(t *testing.T) {
 		a := fromDoc(t, rss("", `<wfw:commentRss>/posts/1/feed</wfw:commentRss>`), RawExtras{})
 		if a.CommentsURL != "https://example.com/posts/1/feed" {

@@ -35,6 +35,18 @@ func parseAbs(s string) *url.URL {
 	return u
 }
 
+// webURL keeps s when it is an http(s) URL or a relative one, and drops
+// anything else (javascript:, data:, file:): links and enclosures are
+// followed by readers.
+func webURL(s string) string {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return s
+}
+
 func isWeb(u *url.URL) bool {
 	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
