@@ -38,11 +38,18 @@ type Page struct {
 // time (see pagemeta.go, pagecomments.go) and readability's body. pageURL
 // may be nil. It never panics; a page it cannot read gives a zero Page.
 func ExtractPage(page []byte, pageURL *url.URL) (p Page) {
+	// A last guard for the daemon: the fuzz target calls extractPage
+	// directly, so that a panic here is found, not hidden.
 	defer func() {
 		if recover() != nil {
 			p = Page{}
 		}
 	}()
+	return extractPage(page, pageURL)
+}
+
+// extractPage is ExtractPage without the guard.
+func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	page = toUTF8(page)
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {

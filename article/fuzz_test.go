@@ -38,6 +38,7 @@ func FuzzNormalise(f *testing.F) {
 			a := FromItem(Source{Name: "fuzz", FeedURL: "https://example.com/feed"}, feed, it, RawExtras{})
 			checkArticle(t, &a)
 			u, _ := url.Parse(a.Link)
+			extractPage(page, u) // unguarded: a panic fails the target
 			a.Enrich(page, u, EnrichOptions{FullText: true})
 			checkArticle(t, &a)
 		}

@@ -75,6 +75,9 @@ func TestStatedMinutes(t *testing.T) {
 		{"Temps de lecture : 2 min", 2},
 		{"in 7 minutes we read", 0},
 		{"no time here", 0},
+		{strings.Repeat("the minimum administration of minutes ", 300) + "Jane Doe · 9 min read", 9},
+		{"3 min read, then 8 min read", 3},
+		{"Lesezeit: 6 Min. and later 2 min read", 6},
 		{"", 0},
 	} {
 		if got := StatedMinutes(tc.in); got != tc.want {
