@@ -140,6 +140,12 @@ func TestFromItemContent(t *testing.T) {
 			t.Errorf("title %q", a.Title)
 		}
 	})
+	t.Run("title with a less-than sign", func(t *testing.T) {
+		a := fromDoc(t, strings.Replace(rss("", ""), "<title>Item</title>", "<title>Why x&lt;y and y&gt;z</title>", 1), RawExtras{})
+		if a.Title != "Why x<y and y>z" {
+			t.Errorf("title %q", a.Title)
+		}
+	})
 	t.Run("long summary shortened, content kept", func(t *testing.T) {
 		long := "<p>" + words(50) + "</p><p><b>" + words(350) + "</b></p>"
 		a := fromDoc(t, rss("", `<description><![CDATA[`+long+`]]></description>`), RawExtras{})

@@ -2,6 +2,7 @@ package article
 
 import (
 	"html"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,13 +43,17 @@ func isBadControl(r rune) bool {
 // decoded, control characters dropped and white space collapsed.
 func PlainText(s string) string {
 	s = cleanText(s)
-	if strings.ContainsRune(s, '<') {
+	if reTag.MatchString(s) {
 		s = htmlText(s)
 	} else {
 		s = html.UnescapeString(s)
 	}
 	return collapseSpace(cleanText(s))
 }
+
+// reTag matches something that is surely a tag, so that a title such as
+// "x<y and y>z" is not read as markup.
+var reTag = regexp.MustCompile(`(?i)</?(?:a|abbr|b|big|br|cite|code|del|div|em|font|h[1-6]|i|img|ins|kbd|mark|p|q|s|small|span|strike|strong|sub|sup|time|tt|u|var|script|style)(?:\s[^<>]*)?/?>|<!--|&[a-zA-Z]+;|&#`)
 
 // collapseSpace joins the fields of s with single spaces.
 func collapseSpace(s string) string {
