@@ -53,7 +53,7 @@ func PlainText(s string) string {
 
 // reTag matches something that is surely a tag, so that a title such as
 // "x<y and y>z" is not read as markup.
-var reTag = regexp.MustCompile(`(?i)</?(?:a|abbr|b|big|br|cite|code|del|div|em|font|h[1-6]|i|img|ins|kbd|mark|p|q|s|small|span|strike|strong|sub|sup|time|tt|u|var|script|style)(?:\s[^<>]*)?/?>|<!--|&[a-zA-Z]+;|&#`)
+var reTag = regexp.MustCompile(`(?i)</?(?:a|abbr|article|aside|b|big|blockquote|body|br|button|caption|center|cite|code|dd|del|details|div|dl|dt|em|embed|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|li|link|main|mark|math|meta|nav|noscript|object|ol|option|p|picture|pre|q|s|script|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|tt|u|ul|var|video)(?:\s[^<>]*)?/?>|<!--|&[a-zA-Z]+;|&#`)
 
 // collapseSpace joins the fields of s with single spaces.
 func collapseSpace(s string) string {
