@@ -1,8 +1,8 @@
 package article
 
 import (
-	"html"
-	"regexp"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -10,9 +10,10 @@ import (
 
 // RawExtras carries what gofeed drops from an item, recovered from the raw
 // document by the fetcher (thr:count on rel="replies" links, the RSS
-// <comments> URL).
+// <comments> page, the wfw:commentRss feed).
 type RawExtras struct {
-	ThrCount    *int
+	ThrCount *int
+	// CommentsURL is the RSS <comments> element: the item's comment page.
 	CommentsURL string
 	// CommentRSS is the item's wfw:commentRss feed (either namespace case),
 	// which the fetcher counts for sources with count_comments.
@@ -21,12 +22,16 @@ type RawExtras struct {
 
 // FromItem normalises one parsed item of feed into an Article. It does no I/O.
 // A zero Published means the item carried no date: the store fills in the
-// time it was first seen.
+// time it was first seen. feed may be nil; item must not be.
 func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) Article {
+	if item == nil {
+		item = &gofeed.Item{}
+	}
+	base := baseURL(src.FeedURL, item.Link)
 	a := Article{
 		Source: src.Name,
-		GUID:   strings.TrimSpace(item.GUID),
-		Link:   strings.TrimSpace(item.Link),
+		GUID:   strings.TrimSpace(cleanText(item.GUID)),
+		Link:   webURL(absoluteURL(parseAbs(src.FeedURL), cleanText(item.Link))),
 		Title:  PlainText(item.Title),
 		From:   map[string]string{},
 	}
@@ -44,42 +49,75 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 	}
 	a.ID = NewID(src.Name, a.GUID, a.Link, a.Title, a.Published)
 
-	for _, p := range item.Authors {
-		if p != nil && strings.TrimSpace(p.Name) != "" {
-			a.Authors = append(a.Authors, strings.TrimSpace(p.Name))
+	if names, from := itemAuthors(feed, item); len(names) > 0 {
+		a.Authors, a.From["author"] = names, from
+	} else if names, from := channelAuthors(feed); len(names) > 0 {
+		a.Authors, a.From["author"] = names, from
+	}
+
+	a.setBody(item.Content, item.Description, base)
+
+	for _, c := range item.Categories {
+		if c = PlainText(c); c != "" {
+			a.Categories = append(a.Categories, c)
 		}
 	}
-	if len(a.Authors) == 0 && feed != nil {
-		for _, p := range feed.Authors {
-			if p != nil && strings.TrimSpace(p.Name) != "" {
-				a.Authors = append(a.Authors, strings.TrimSpace(p.Name))
+	for _, e := range item.Enclosures {
+		if e == nil || strings.TrimSpace(e.URL) == "" {
+			continue
+		}
+		enc := Enclosure{URL: webURL(absoluteURL(base, cleanText(e.URL))), Type: PlainText(e.Type)}
+		if enc.URL == "" {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64); err == nil && n > 0 {
+			enc.Length = n
+		}
+		a.Enclosures = append(a.Enclosures, enc)
+	}
+	if n, from := itemComments(item, raw); n != nil {
+		a.Comments, a.From["comments"] = n, from
+	}
+	// The comment feed, not the RSS <comments> page (raw.CommentsURL).
+	a.CommentsURL = webURL(absoluteURL(base, cleanText(raw.CommentRSS)))
+	if a.CommentsURL == "" {
+		for _, e := range item.Extensions["wfw"]["commentRss"] {
+			if v := strings.TrimSpace(e.Value); v != "" {
+				a.CommentsURL = webURL(absoluteURL(base, cleanText(v)))
+				break
 			}
 		}
 	}
-	a.Summary = item.Description
-	a.Content = item.Content
-	a.Categories = append(a.Categories, item.Categories...)
-	for _, e := range item.Enclosures {
-		if e == nil || e.URL == "" {
-			continue
-		}
-		enc := Enclosure{URL: e.URL, Type: e.Type}
-		a.Enclosures = append(a.Enclosures, enc)
-	}
-	if raw.ThrCount != nil {
-		n := *raw.ThrCount
-		a.Comments = &n
-	}
-	a.CommentsURL = raw.CommentsURL
 	return a
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
-
-// PlainText turns a title-like string into plain text: tags dropped, entities
-// decoded, white space collapsed.
-func PlainText(s string) string {
-	s = tags.ReplaceAllString(s, "")
-	s = html.UnescapeString(s)
-	return strings.Join(strings.Fields(s), " ")
+// setBody fills Content, Summary, ReadTime and StatedRead from the item's
+// content and description (either may be empty). The fullest text times the
+// read; the summary is the description, else the start of the content,
+// shortened to SummaryRunes. A long description with no content becomes the
+// content, so that shortening the summary loses nothing.
+func (a *Article) setBody(content, description string, base *url.URL) {
+	fullest := content
+	if strings.TrimSpace(readableText(content)) == "" {
+		fullest = description
+	}
+	if t := readableText(fullest); strings.TrimSpace(t) != "" {
+		a.ReadTime = ReadMinutes(t)
+		a.From["read_time"] = "feed"
+		if n := StatedMinutes(t); n > 0 {
+			a.StatedRead = n
+		}
+	}
+	a.Content = Sanitize(content, base)
+	summary := Sanitize(description, base)
+	if summary == "" {
+		summary = a.Content
+	}
+	if short, cut := shortenHTML(summary, SummaryRunes); cut {
+		if a.Content == "" {
+			a.Content = summary
+		}
+		summary = short
+	}
+	a.Summary = summary
 }

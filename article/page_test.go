@@ -1,0 +1,113 @@
+package article
+
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var pageURL, _ = url.Parse("https://example.com/2024/01/post/")
+
+// htmlPage wraps head and body parts in a page with enough prose for
+// readability to find an article.
+func htmlPage(head, body string) string {
+	prose := strings.Repeat("<p>"+words(60)+".</p>\n", 6)
+	return "<!DOCTYPE html><html><head><title>A post</title>" + head + "</head><body>" + body +
+		"<article><h1>A post</h1>" + prose + "</article></body></html>"
+}
+
+func TestPageBylines(t *testing.T) {
+	for _, tc := range []struct {
+		name, head, body string
+		want             []string
+		from             string
+	}{
+		{"json-ld author object", `<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","author":{"@type":"Person","name":"Jane Doe"}}</script>`, "", []string{"Jane Doe"}, FromJSONLD},
+		{"json-ld several authors", `<script type="application/ld+json">{"@type":"BlogPosting","author":[{"name":"Jane Doe"},"John Roe"]}</script>`, "", []string{"Jane Doe", "John Roe"}, FromJSONLD},
+		{"json-ld @graph with @id reference", `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+			{"@type":"WebPage","@id":"https://example.com/#page"},
+			{"@type":"Article","@id":"https://example.com/#article","author":{"@id":"https://example.com/#/schema/person/1"}},
+			{"@type":"Person","@id":"https://example.com/#/schema/person/1","name":"Ela"}]}</script>`, "", []string{"Ela"}, FromJSONLD},
+		{"json-ld in CDATA", `<script type="application/ld+json">//<![CDATA[
+			{"@type":"Article","author":{"name":"Jane Doe"}}
+			//]]></script>`, "", []string{"Jane Doe"}, FromJSONLD},
+		{"json-ld article outranks other nodes", `<script type="application/ld+json">[{"@type":"WebSite","author":"Site Owner"},{"@type":"Article","author":"Jane Doe"}]</script>`, "", []string{"Jane Doe"}, FromJSONLD},
+		{"broken json-ld skipped", `<script type="application/ld+json">{"@type":"Article","author":</script><meta name="author" content="Meta Name">`, "", []string{"Meta Name"}, FromMetaAuthor},
+		{"meta author", `<meta name="Author" content="By Jane Doe">`, "", []string{"Jane Doe"}, FromMetaAuthor},
+		{"article:author name", `<meta property="article:author" content="Jane Doe">`, "", []string{"Jane Doe"}, FromArticleMeta},
+		{"article:author url skipped", `<meta property="article:author" content="https://facebook.com/jane"><meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe">`, "", []string{"Jane Doe"}, FromTwitterData},
+		{"yoast written by", `<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe"><meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="7 minutes">`, "", []string{"Jane Doe"}, FromTwitterData},
+		{"rel author", "", `<div class="byline">by <a rel="author" href="/u/jane">Jane Doe</a></div>`, []string{"Jane Doe"}, FromRelAuthor},
+		{"readability byline", "", `<p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}, FromReadability},
+		{"dates are not bylines", `<meta name="author" content="Updated March 3, 2024">`, "", nil, ""},
+		{"nothing", "", "", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ExtractPage([]byte(htmlPage(tc.head, tc.body)), pageURL)
+			if !reflect.DeepEqual(p.Authors, tc.want) || p.AuthorFrom != tc.from {
+				t.Errorf("Authors = %q from %q, want %q from %q", p.Authors, p.AuthorFrom, tc.want, tc.from)
+			}
+		})
+	}
+}
+
+func TestPageComments(t *testing.T) {
+	ld := func(s string) string { return `<script type="application/ld+json">` + s + `</script>` }
+	for _, tc := range []struct {
+		name, head, body string
+		want             *int
+		from             string
+	}{
+		{"json-ld number", ld(`{"@type":"BlogPosting","commentCount":18}`), "", intp(18), FromJSONLD},
+		{"json-ld string", ld(`{"@type":"Article","commentCount":"80"}`), "", intp(80), FromJSONLD},
+		{"json-ld zero", ld(`{"@type":"Article","commentCount":0}`), `<aside class="widget"><p>9 Kommentare</p></aside>`, intp(0), FromJSONLD},
+		{"json-ld in @graph", ld(`{"@graph":[{"@type":"WebPage"},{"@type":"Article","commentCount":24}]}`), "", intp(24), FromJSONLD},
+		{"json-ld interactionStatistic", ld(`{"@type":"NewsArticle","interactionStatistic":[{"@type":"InteractionCounter","interactionType":"https://schema.org/LikeAction","userInteractionCount":99},{"@type":"InteractionCounter","interactionType":{"@type":"CommentAction"},"userInteractionCount":"12"}]}`), "", intp(12), FromJSONLD},
+		{"json-ld per comment ignored", ld(`{"@type":"Comment","commentCount":4}`), "", nil, ""},
+		{"json-ld garbage ignored", ld(`{"@type":"Article","commentCount":"lots"}`), "", nil, ""},
+		{"microdata article level", "", `<div itemscope itemtype="https://schema.org/BlogPosting"><span itemprop="commentCount">6</span></div>`, intp(6), FromMicrodata},
+		{"microdata content attribute", "", `<article itemscope itemtype="http://schema.org/NewsArticle"><meta itemprop="commentCount" content="5"></article>`, intp(5), FromMicrodata},
+		{"microdata per answer ignored", "", `<div itemscope itemtype="https://schema.org/QAPage"><div itemprop="mainEntity" itemscope itemtype="https://schema.org/Question"><span itemprop="commentCount">2</span>
+			<div itemscope itemtype="https://schema.org/Answer"><span itemprop="commentCount">4</span></div><div itemscope itemtype="https://schema.org/Answer"><span itemprop="commentCount">1</span></div></div></div>`, nil, ""},
+		{"comment section heading", "", `<div id="comments"><h3 class="comments-title">13 Comments</h3></div>`, intp(13), FromPageText},
+		{"singular german", "", `<section id="kommentare"><h4>1 Kommentar</h4></section>`, intp(1), FromPageText},
+		{"responses in meta line", "", `<div class="entry-meta"><a href="#respond">2 Responses</a></div>`, intp(2), FromPageText},
+		{"comments on title", "", `<h3>2 comments on “A post”</h3>`, intp(2), FromPageText},
+		{"count split over elements", "", `<header><div class="article-meta"><a href="/forum/1" class="comments-link">71<span> Kommentare</span></a></div></header>`, intp(71), FromPageText},
+		{"thousands", "", `<h2 id="comments">1,204 Comments</h2>`, intp(1204), FromPageText},
+		{"sidebar counts ignored", "", `<aside><ul><li><a href="/other">Other post</a><p>9 Kommentare</p></li></ul></aside><div class="widget recent-posts"><h4>4 Comments</h4></div>`, nil, ""},
+		{"related posts ignored", "", `<div class="related-posts"><h3>Other</h3><a href="/other#comments">12 Comments</a></div>`, nil, ""},
+		{"loose text ignored", "", `<p>We read 85 comments before writing this.</p><div>3 comments</div>`, nil, ""},
+		{"none", "", "", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ExtractPage([]byte(htmlPage(tc.head, tc.body)), pageURL)
+			if !reflect.DeepEqual(p.Comments, tc.want) || p.CommentsFrom != tc.from {
+				t.Errorf("Comments = %v from %q, want %v from %q", fmtCount(p.Comments), p.CommentsFrom, fmtCount(tc.want), tc.from)
+			}
+		})
+	}
+}
+
+func TestPageStatedRead(t *testing.T) {
+	p := ExtractPage([]byte(htmlPage("", `<div class="meta">Jane Doe · 7 Min Read</div>`)), pageURL)
+	if p.StatedRead != 7 {
+		t.Errorf("StatedRead = %d, want 7", p.StatedRead)
+	}
+	p = ExtractPage([]byte(htmlPage(`<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="4 minutes">`, "")), pageURL)
+	if p.StatedRead != 4 {
+		t.Errorf("Yoast StatedRead = %d, want 4", p.StatedRead)
+	}
+}
+
+func TestPageBodyLatin1(t *testing.T) {
+	page := []byte(htmlPage(`<meta charset="iso-8859-1"><meta name="author" content="Jos`+"\xe9"+` Saramago">`, ""))
+	p := ExtractPage(page, pageURL)
+	if !reflect.DeepEqual(p.Authors, []string{"José Saramago"}) {
+		t.Errorf("Authors = %q", p.Authors)
+	}
+	if p.ReadTime != 2 || !strings.Contains(p.Body, "<p>") {
+		t.Errorf("ReadTime %d body %.80q", p.ReadTime, p.Body)
+	}
+}

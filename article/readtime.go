@@ -1,0 +1,156 @@
+package article
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Reading rates, from Miniflux (internal/reader/readingtime): 265 words a
+// minute for scripts that separate words with spaces, 500 characters a
+// minute for Chinese, Japanese and Korean.
+const (
+	WordsPerMinute    = 265
+	CJKCharsPerMinute = 500
+)
+
+// isCJK reports the characters timed one by one: Han, Hiragana, Katakana and
+// Hangul (Miniflux times Korean by characters too).
+func isCJK(r rune) bool {
+	if r < 0x1100 { // below Hangul Jamo: no CJK script
+		return false
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// ReadMinutes times plain text: its CJK characters at CJKCharsPerMinute plus
+// its other words at WordsPerMinute, so mixed text is timed per script and
+// the parts added. Whole minutes, rounded up; at least 1 when there is any
+// text, 0 when there is none.
+func ReadMinutes(text string) int {
+	words, cjk := 0, 0
+	inWord := false
+	for _, r := range text {
+		switch {
+		case isCJK(r):
+			cjk++
+			inWord = false
+		case unicode.IsSpace(r) || (unicode.IsPunct(r) && r != '\'' && r != '-' && r != '’'):
+			inWord = false
+		default:
+			if !inWord && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+				words++
+				inWord = true
+			}
+		}
+	}
+	if words == 0 && cjk == 0 {
+		return 0
+	}
+	// minutes = ceil(words/265 + cjk/500), in integers.
+	num := words*CJKCharsPerMinute + cjk*WordsPerMinute
+	den := WordsPerMinute * CJKCharsPerMinute
+	return max(1, (num+den-1)/den)
+}
+
+// readMinutesHTML times an HTML body, leaving out share bars, comment
+// sections and other furniture (see readableText).
+func readMinutesHTML(fragment string) int {
+	return ReadMinutes(readableText(fragment))
+}
+
+// reStated matches a stated reading time: "7 min read", "5-minute read",
+// "Lesezeit: 4 Minuten", "Reading time: 3 min", "temps de lecture : 2 min".
+var reStated = regexp.MustCompile(`(?i)(?:\b(\d{1,3})\s*[-‑ ]?\s*(?:min|mins|minutes?|minuten?)\.?\s*(?:read|reading\b|lesezeit|de lecture|lectura)|(?:reading time|read time|lesezeit|lesedauer|temps de lecture|tiempo de lectura|est\. reading time)\s*[:：]?\s*(?:ca\.\s*)?(\d{1,3})\s*(?:min|mins|minutes?|minuten?)\b)`)
+
+// statedKeys are the words every stated reading time contains (ASCII, lower
+// case): the expression runs only around them, which keeps long texts cheap.
+var statedKeys = []string{"min", "lesezeit", "lesedauer", "lecture", "lectura", "read time", "reading time"}
+
+// maxStatedProbes bounds how many keyword hits one text gets checked at.
+const maxStatedProbes = 20000
+
+// StatedMinutes finds the first stated "N min read" in plain text, 0 when
+// none.
+func StatedMinutes(text string) int {
+	lower := asciiLower(text)
+	bestPos, bestN, probes := -1, 0, 0
+	for _, k := range statedKeys {
+		for from := 0; probes < maxStatedProbes; probes++ {
+			i := strings.Index(lower[from:], k)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(k)
+			if bestPos >= 0 && i > bestPos+64 {
+				break // past a match already found
+			}
+			lo, hi := runeStart(text, i-48), runeStart(text, i+len(k)+48)
+			if !strings.ContainsAny(text[max(lo, i-16):min(hi, i+len(k)+32)], "0123456789") {
+				continue // no number near: not a stated time
+			}
+			m := reStated.FindStringSubmatchIndex(text[lo:hi])
+			if m == nil {
+				continue
+			}
+			if n := statedValue(text[lo:hi], m); n > 0 && (bestPos < 0 || lo+m[0] < bestPos) {
+				bestPos, bestN = lo+m[0], n
+			}
+			break // this key's first match is its earliest
+		}
+	}
+	return bestN
+}
+
+// statedValue reads the minutes captured by reStated.
+func statedValue(s string, m []int) int {
+	for g := 1; 2*g+1 < len(m); g++ {
+		if m[2*g] < 0 {
+			continue
+		}
+		if n, err := strconv.Atoi(s[m[2*g]:m[2*g+1]]); err == nil && n > 0 && n < 1000 {
+			return n
+		}
+	}
+	return 0
+}
+
+// asciiLower lower-cases ASCII letters only, so byte offsets stay those of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// runeStart clamps i into s and moves it back to the start of a rune.
+func runeStart(s string, i int) int {
+	i = max(0, min(i, len(s)))
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
+// statedFromLabel reads Yoast's "Est. reading time" twitter label value
+// ("7 minutes"), 0 when it is not one.
+func statedFromLabel(label, data string) int {
+	if !strings.Contains(strings.ToLower(label), "reading time") && !strings.Contains(strings.ToLower(label), "lesezeit") {
+		return 0
+	}
+	f := strings.Fields(data)
+	if len(f) == 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n <= 0 || n >= 1000 {
+		return 0
+	}
+	return n
+}

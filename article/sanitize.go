@@ -1,0 +1,60 @@
+package article
+
+import (
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// policy is the one sanitising policy for every HTML field: bluemonday's UGC
+// policy (paragraphs, headings, lists, links, images, figures, blockquotes,
+// code, tables; no script, style, iframe, object, form or event handler; only
+// http, https and mailto URLs), links forced to rel="nofollow noreferrer",
+// URLs that do not parse dropped, and data: URLs allowed on images only.
+var policy = sync.OnceValue(func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoReferrerOnLinks(true)
+	p.RequireParseableURLs(true)
+	p.AllowDataURIImages()
+	p.AllowElements("figure", "figcaption", "picture", "mark", "details", "summary", "time")
+	p.AllowAttrs("datetime").OnElements("time")
+	p.AllowAttrs("srcset", "sizes").OnElements("img", "source")
+	p.AllowAttrs("src", "type").OnElements("source")
+	return p
+})
+
+// Sanitize makes fragment safe to republish: invalid UTF-8 and control
+// characters dropped, relative URLs made absolute against base (nil: left
+// relative), then the policy above applied.
+func Sanitize(fragment string, base *url.URL) string {
+	fragment = cleanText(fragment)
+	if strings.TrimSpace(fragment) == "" {
+		return ""
+	}
+	if base != nil {
+		fragment = absolutiseFragment(fragment, base)
+	}
+	return strings.TrimSpace(cleanText(policy().Sanitize(fragment)))
+}
+
+// absolutiseFragment parses fragment as the body of a document, rewrites its
+// URLs and renders it back.
+func absolutiseFragment(fragment string, base *url.URL) string {
+	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), ctx)
+	if err != nil {
+		return fragment
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		absolutise(n, base)
+		if err := html.Render(&b, n); err != nil {
+			return fragment
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,50 @@
+package article
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestSanitize(t *testing.T) {
+	base, _ := url.Parse("https://example.com/posts/1")
+	for _, tc := range []struct {
+		name, in string
+		want     []string // substrings that must be there
+		not      []string // substrings that must not
+	}{
+		{"script", `<p>hi</p><script>alert(1)</script>`, []string{"<p>hi</p>"}, []string{"script", "alert"}},
+		{"style", `<style>p{}</style><p style="color:red">x</p>`, []string{"<p>x</p>"}, []string{"style", "color"}},
+		{"iframe and object", `<iframe src="https://evil.example/"></iframe><object data="x"></object><embed src="y">`, nil, []string{"iframe", "object", "embed"}},
+		{"event handlers", `<img src="a.png" onerror="alert(1)"><p onclick="x()">p</p>`, []string{`src="https://example.com/posts/a.png"`}, []string{"onerror", "onclick", "alert"}},
+		{"javascript url", `<a href="javascript:alert(1)">x</a><a href="JaVaScRiPt:alert(1)">y</a>`, nil, []string{"javascript", "JaVaScRiPt"}},
+		{"data url on a link", `<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>`, nil, []string{"data:"}},
+		{"data url on an image", `<img src="data:image/png;base64,iVBORw0KGgo=">`, []string{`src="data:image/png;base64,iVBORw0KGgo="`}, nil},
+		{"links get noreferrer", `<a href="https://other.example/">x</a>`, []string{`href="https://other.example/"`, "noreferrer"}, nil},
+		{"relative links made absolute", `<a href="/about">a</a><img src="../i.png" srcset="s.png 1x, /l.png 2x">`, []string{`href="https://example.com/about"`, `src="https://example.com/i.png"`, "https://example.com/posts/s.png 1x", "https://example.com/l.png 2x"}, nil},
+		{"fragment links stay", `<a href="#note1">1</a>`, []string{`href="#note1"`}, nil},
+		{"kept structure", `<h2>H</h2><ul><li>l</li></ul><ol><li>o</li></ol><blockquote>q</blockquote><pre><code>c</code></pre><table><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody></table><figure><img src="/f.png" alt="f"><figcaption>cap</figcaption></figure>`,
+			[]string{"<h2>H</h2>", "<ul><li>l</li></ul>", "<ol>", "<blockquote>q</blockquote>", "<pre><code>c</code></pre>", "<table>", "<th>h</th>", "<td>d</td>", "<figure>", "<figcaption>cap</figcaption>", `alt="f"`}, nil},
+		{"form", `<form action="/x"><input name="q"><button>go</button></form>`, nil, []string{"form", "input", "button"}},
+		{"control characters and invalid utf-8", "<p>a\x00b\x1bc\xffd</p>", []string{"<p>abcd</p>"}, nil},
+		{"unparseable url", `<a href="http://[::1">x</a>`, nil, []string{"[::1"}},
+		{"empty", "   ", nil, []string{"<"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Sanitize(tc.in, base)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("Sanitize(%q) = %q, lacks %q", tc.in, got, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(got, n) {
+					t.Errorf("Sanitize(%q) = %q, keeps %q", tc.in, got, n)
+				}
+			}
+		})
+	}
+	if got := Sanitize(`<a href="/x">x</a>`, nil); !strings.Contains(got, `href="/x"`) {
+		t.Errorf("no base: %q", got)
+	}
+}
