@@ -1,0 +1,163 @@
+// Command ingest measures one full pass of `tributary fetch` over many local
+// sources against the floor: gofeed alone parsing the same bytes in-process
+// at the same concurrency. It then measures a second, unchanged pass (every
+// source answers 304). Run from the repository root:
+//
+//	go run ./bench/ingest -sources 1000 -items 20 -runs 3
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/tributary-feeds/tributary/bench/internal/benchutil"
+	"github.com/tributary-feeds/tributary/bench/internal/feedgen"
+	"github.com/tributary-feeds/tributary/store"
+)
+
+func main() {
+	sources := flag.Int("sources", 1000, "number of sources")
+	items := flag.Int("items", 20, "items per source")
+	runs := flag.Int("runs", 3, "runs; medians are reported")
+	conc := flag.Int("concurrency", 8, "[fetch].concurrency, and the floor's parsing goroutines")
+	flag.Parse()
+	if err := run(*sources, *items, *runs, *conc); err != nil {
+		fmt.Fprintln(os.Stderr, "ingest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(sources, items, runs, conc int) error {
+	tmp, err := os.MkdirTemp("", "tributary-bench-ingest")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin, err := benchutil.Build(tmp)
+	if err != nil {
+		return err
+	}
+	srv, err := feedgen.Start(sources, items)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	var size int
+	for _, d := range srv.Docs() {
+		size += len(d)
+	}
+	fmt.Printf("machine: %d cores, %s; %d sources × %d items, %.1f KB per feed on average\n",
+		runtime.NumCPU(), runtime.Version(), sources, items, float64(size)/float64(sources)/1024)
+
+	var first, second, floor []time.Duration
+	for r := range runs {
+		dir := filepath.Join(tmp, fmt.Sprintf("run%d", r))
+		os.MkdirAll(dir, 0o755)
+		urls := make([]string, sources)
+		for i := range urls {
+			urls[i] = srv.FeedURL(i)
+		}
+		// One host serves every source here: per_host is lifted to the
+		// global concurrency so that it does not, alone, set the pace.
+		cfg, err := benchutil.Config(dir, "127.0.0.1:0", urls,
+			fmt.Sprintf("[fetch]\nconcurrency = %d\nper_host = %d\ntimeout = \"60s\"\n", conc, conc))
+		if err != nil {
+			return err
+		}
+		d1, err := fetchPass(bin, cfg)
+		if err != nil {
+			return fmt.Errorf("first pass: %w", err)
+		}
+		stored, err := countStored(filepath.Join(dir, "tributary.db"))
+		if err != nil {
+			return err
+		}
+		nm := srv.NotModified.Load()
+		d2, err := fetchPass(bin, cfg)
+		if err != nil {
+			return fmt.Errorf("second pass: %w", err)
+		}
+		got304 := srv.NotModified.Load() - nm
+		df := parseFloor(srv.Docs(), conc)
+		first, second, floor = append(first, d1), append(second, d2), append(floor, df)
+		fmt.Printf("run %d: first pass %v, stored %d/%d items; second pass %v, %d/%d answered 304; gofeed floor %v\n",
+			r+1, d1.Round(time.Millisecond), stored, sources*items, d2.Round(time.Millisecond), got304, sources, df.Round(time.Millisecond))
+	}
+	m1, m2, mf := benchutil.Median(first), benchutil.Median(second), benchutil.Median(floor)
+	tput := float64(sources) / m1.Seconds()
+	ftput := float64(sources) / mf.Seconds()
+	fmt.Printf("\nmedian of %d runs:\n", runs)
+	fmt.Printf("  first pass:  %8.1f feeds/s (%v)\n", tput, m1.Round(time.Millisecond))
+	fmt.Printf("  gofeed floor:%8.1f feeds/s (%v)\n", ftput, mf.Round(time.Millisecond))
+	fmt.Printf("  ratio to floor: %.2f (target ≥ 0.70)\n", tput/ftput)
+	fmt.Printf("  second pass (304s): %.0f sources/s (%v; target ≥ 5000)\n", float64(sources)/m2.Seconds(), m2.Round(time.Millisecond))
+	return nil
+}
+
+// fetchPass times one `tributary fetch` of every source.
+func fetchPass(bin, cfg string) (time.Duration, error) {
+	var out bytes.Buffer
+	cmd := exec.Command(bin, "fetch", "--config", cfg)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		lines := strings.Split(out.String(), "\n")
+		var errs []string
+		for _, l := range lines {
+			if strings.Contains(l, "error") {
+				errs = append(errs, l)
+			}
+		}
+		if len(errs) > 5 {
+			errs = errs[:5]
+		}
+		return d, fmt.Errorf("%v: %s", err, strings.Join(errs, "\n"))
+	}
+	return d, nil
+}
+
+func countStored(path string) (int, error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	s, err := st.Stats(ctx)
+	return s.Articles, err
+}
+
+// parseFloor times gofeed's default parser over every document, conc at a time.
+func parseFloor(docs [][]byte, conc int) time.Duration {
+	start := time.Now()
+	work := make(chan []byte)
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for d := range work {
+				if _, err := gofeed.NewParser().Parse(bytes.NewReader(d)); err != nil {
+					panic(err)
+				}
+			}
+		})
+	}
+	for _, d := range docs {
+		work <- d
+	}
+	close(work)
+	wg.Wait()
+	return time.Since(start)
+}

@@ -1,0 +1,139 @@
+// Command serve measures how fast the daemon serves /feed.atom under a
+// bounded load (50 connections for 10 s) while a fetch pass runs, against a
+// Go handler writing the same bytes from memory under the same load. Run from
+// the repository root:
+//
+//	go run ./bench/serve -runs 3
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/tributary-feeds/tributary/bench/internal/benchutil"
+	"github.com/tributary-feeds/tributary/bench/internal/feedgen"
+)
+
+func main() {
+	sources := flag.Int("sources", 1000, "sources the daemon fetches during the load")
+	conns := flag.Int("conns", 50, "connections")
+	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
+	runs := flag.Int("runs", 3, "runs; medians are reported")
+	flag.Parse()
+	if err := run(*sources, *conns, *dur, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+}
+
+const maxRequests = 2_000_000 // a bound on each run, besides its duration
+
+func run(sources, conns int, dur time.Duration, runs int) error {
+	tmp, err := os.MkdirTemp("", "tributary-bench-serve")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin, err := benchutil.Build(tmp)
+	if err != nil {
+		return err
+	}
+	srv, err := feedgen.Start(sources, 20)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Printf("machine: %d cores, %s; %d connections for %v; daemon fetching %d sources meanwhile\n",
+		runtime.NumCPU(), runtime.Version(), conns, dur, sources)
+
+	var ours, mem []float64
+	var p99s []time.Duration
+	for r := range runs {
+		dir := filepath.Join(tmp, fmt.Sprintf("run%d", r))
+		os.MkdirAll(dir, 0o755)
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		urls := make([]string, sources)
+		for i := range urls {
+			urls[i] = srv.FeedURL(i)
+		}
+		cfg, err := benchutil.Config(dir, addr, urls, "[fetch]\nschedule = \"@every 1h\"\njitter = \"5s\"\nper_host = 8\n")
+		if err != nil {
+			return err
+		}
+		daemon := exec.Command(bin, "run", "--config", cfg)
+		daemon.Stderr = io.Discard
+		if err := daemon.Start(); err != nil {
+			return err
+		}
+		feedURL := "http://" + addr + "/feed.atom"
+		body, err := waitBody(feedURL)
+		if err != nil {
+			daemon.Process.Kill()
+			return err
+		}
+		d := benchutil.Load(feedURL, conns, dur, maxRequests, nil)
+		daemon.Process.Kill()
+		daemon.Wait()
+
+		// The same bytes from memory, under the same load.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		plain := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+			w.Write(body)
+		})}
+		go plain.Serve(ln)
+		m := benchutil.Load("http://"+ln.Addr().String()+"/feed.atom", conns, dur, maxRequests, nil)
+		plain.Close()
+
+		fmt.Printf("run %d: tributary %.0f req/s (p50 %v, p99 %v, %d errors); memory handler %.0f req/s (p99 %v); body %d bytes\n",
+			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, m.RPS(), m.P99.Round(time.Microsecond), len(body))
+		ours, mem, p99s = append(ours, d.RPS()), append(mem, m.RPS()), append(p99s, d.P99)
+	}
+	o, m := benchutil.MedianF(ours), benchutil.MedianF(mem)
+	fmt.Printf("\nmedian of %d runs: tributary %.0f req/s, memory handler %.0f req/s, ratio %.2f (target ≥ 0.80); p99 %v (target < 50ms)\n",
+		runs, o, m, o/m, benchutil.Median(p99s).Round(time.Microsecond))
+	return nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// waitBody waits for the daemon to serve url and returns the body.
+func waitBody(url string) ([]byte, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			b, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if rerr == nil && resp.StatusCode == 200 && bytes.Contains(b, []byte("<entry")) {
+				return b, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("daemon did not serve %s with entries in 30s: %v", url, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
