@@ -92,7 +92,7 @@ enrich = true
 		author   string
 		readTime int
 	}{
-		"Where the River Bends":   {"Jane Doe", 6},   // 1,440 words at 265 a minute; the share bar left out
+		"Where the River Bends":   {"Jane Doe", 6},    // 1,440 words at 265 a minute; the share bar left out
 		"The Night Train Returns": {"Maria Lopez", 5}, // counted from the page's body, not its "7 Min Read"
 	} {
 		it := items[title]
