@@ -370,3 +370,26 @@ func TestFeedHintsLengthenInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartAppliesShortenedSchedule: a schedule shortened while the daemon
+// was stopped applies at the restart; the stored plan of the old, longer one
+// does not hold the source back.
+func TestRestartAppliesShortenedSchedule(t *testing.T) {
+	cnt := newCounter()
+	srv := serve(t, cnt.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(rssFeed("http://example.com", "a")))
+	})))
+	path := filepath.Join(t.TempDir(), "t.db")
+	cfg := testConfig(src("a", srv.URL+"/a"))
+	cfg.Fetch.Schedule = "@every 24h"
+	st := openStore(t, path)
+	New(cfg, st, nil).Once(context.Background())
+	if s := stateOf(t, st, "a"); s.NextReason != "schedule" || time.Until(s.NextAttempt) < 23*time.Hour {
+		t.Fatalf("after the first fetch: next %v (%s)", s.NextAttempt, s.NextReason)
+	}
+	cfg2 := testConfig(cfg.Sources...)
+	cfg2.Fetch = cfg.Fetch
+	cfg2.Fetch.Schedule = "@every 1s"
+	runFetcher(t, New(cfg2, st, nil))
+	waitUntil(t, 10*time.Second, "a fetch on the shortened schedule", func() bool { return cnt.get("/a") >= 2 })
+}
