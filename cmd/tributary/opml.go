@@ -1,175 +1,13 @@
 package main
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"slices"
-	"strconv"
 	"strings"
-	"unicode"
 
-	"golang.org/x/net/html/charset"
-	"golang.org/x/text/unicode/norm"
+	"github.com/tributary-feeds/tributary/config"
 )
-
-// opmlOutline is one <outline>: a feed when it has an xmlUrl, else a folder.
-type opmlOutline struct {
-	Text     string        `xml:"text,attr"`
-	Title    string        `xml:"title,attr"`
-	XMLURL   string        `xml:"xmlUrl,attr"`
-	Outlines []opmlOutline `xml:"outline"`
-}
-
-// importedSource is one [[source]] made from an OPML outline.
-type importedSource struct {
-	Name, URL, Title string
-	Tags             []string
-}
-
-// fromOPML reads an OPML subscription list: every outline with an xmlUrl
-// becomes a source named after its title (a lowercase-hyphen slug, made
-// unique), tagged with the folders it sits in. The same URL in two folders
-// is one source with both tags. Outlines that cannot be sources are
-// reported in skipped.
-func fromOPML(r io.Reader) (srcs []importedSource, skipped []string, err error) {
-	var doc struct {
-		XMLName xml.Name
-		Body    struct {
-			Outlines []opmlOutline `xml:"outline"`
-		} `xml:"body"`
-	}
-	dec := xml.NewDecoder(r)
-	dec.CharsetReader = charset.NewReaderLabel
-	if err := dec.Decode(&doc); err != nil {
-		return nil, nil, fmt.Errorf("read OPML: %w", err)
-	}
-	if doc.XMLName.Local != "opml" {
-		return nil, nil, fmt.Errorf("read OPML: the root element is <%s>, not <opml>", doc.XMLName.Local)
-	}
-	byURL := map[string]int{}
-	used := map[string]bool{}
-	var walk func(outlines []opmlOutline, folders []string)
-	walk = func(outlines []opmlOutline, folders []string) {
-		for _, o := range outlines {
-			label := strings.TrimSpace(o.Title)
-			if label == "" {
-				label = strings.TrimSpace(o.Text)
-			}
-			feedURL := strings.TrimSpace(o.XMLURL)
-			if feedURL == "" {
-				if len(o.Outlines) > 0 {
-					walk(o.Outlines, append(slices.Clone(folders), slug(label)))
-				} else {
-					skipped = append(skipped, fmt.Sprintf("%q: no xmlUrl", label))
-				}
-				continue
-			}
-			u, perr := url.Parse(feedURL)
-			if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				skipped = append(skipped, fmt.Sprintf("%q: xmlUrl %q is not an http(s) URL", label, feedURL))
-				continue
-			}
-			tags := slices.DeleteFunc(slices.Clone(folders), func(s string) bool { return s == "" })
-			if i, dup := byURL[feedURL]; dup {
-				srcs[i].Tags = union(srcs[i].Tags, tags)
-				continue
-			}
-			base := slug(label)
-			if base == "" {
-				base = slug(u.Hostname())
-			}
-			name := base
-			for n := 2; used[name]; n++ {
-				name = base + "-" + strconv.Itoa(n)
-			}
-			used[name] = true
-			byURL[feedURL] = len(srcs)
-			srcs = append(srcs, importedSource{Name: name, URL: feedURL, Title: label, Tags: tags})
-			if len(o.Outlines) > 0 {
-				walk(o.Outlines, append(slices.Clone(folders), slug(label)))
-			}
-		}
-	}
-	walk(doc.Body.Outlines, nil)
-	return srcs, skipped, nil
-}
-
-// slug makes a source name: lowercase ASCII letters and digits (accents
-// dropped: "Ñews" → "news"), runs of anything else as one '-'.
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		switch {
-		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		case r == '\'' || r == '’':
-			// "Julia's blog" → "julias-blog"
-		default:
-			dash = true
-		}
-	}
-	return b.String()
-}
-
-func union(a, b []string) []string {
-	for _, s := range b {
-		if !slices.Contains(a, s) {
-			a = append(a, s)
-		}
-	}
-	return a
-}
-
-// writeSources prints srcs as [[source]] tables.
-func writeSources(w io.Writer, srcs []importedSource, from string) {
-	fmt.Fprintf(w, "# %d sources imported from %s by `tributary import-opml`.\n", len(srcs), from)
-	for _, s := range srcs {
-		fmt.Fprintf(w, "\n[[source]]\n")
-		if s.Title != "" {
-			fmt.Fprintf(w, "# %s\n", oneLine(s.Title))
-		}
-		fmt.Fprintf(w, "name = %s\nurl = %s\n", tomlString(s.Name), tomlString(s.URL))
-		if len(s.Tags) > 0 {
-			q := make([]string, len(s.Tags))
-			for i, t := range s.Tags {
-				q[i] = tomlString(t)
-			}
-			fmt.Fprintf(w, "tags = [%s]\n", strings.Join(q, ", "))
-		}
-	}
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func cmdImportOPML(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
@@ -182,7 +20,7 @@ func cmdImportOPML(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	defer f.Close()
-	srcs, skipped, err := fromOPML(f)
+	srcs, skipped, err := config.FromOPML(f)
 	if err != nil {
 		fmt.Fprintf(stderr, "tributary: import-opml %s: %v\n", args[0], err)
 		return exitFail
@@ -190,6 +28,6 @@ func cmdImportOPML(args []string, stdout, stderr io.Writer) int {
 	for _, s := range skipped {
 		fmt.Fprintf(stderr, "tributary: import-opml: skipped %s\n", s)
 	}
-	writeSources(stdout, srcs, args[0])
+	config.WriteSources(stdout, srcs, args[0])
 	return exitOK
 }

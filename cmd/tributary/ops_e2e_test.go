@@ -637,7 +637,7 @@ func TestVersionCommand(t *testing.T) {
 }
 
 func TestImportOPMLCommand(t *testing.T) {
-	out, code := runCLI(t, "import-opml", "testdata/opml/subscriptions.opml")
+	out, code := runCLI(t, "import-opml", "../../config/testdata/opml/subscriptions.opml")
 	if code != 0 || !strings.Contains(out, `name = "news-2"`) || !strings.Contains(out, `skipped "Empty folder": no xmlUrl`) {
 		t.Errorf("import-opml: exit %d\n%s", code, out)
 	}

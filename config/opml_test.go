@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/tributary-feeds/tributary/config"
 )
 
 func TestImportOPML(t *testing.T) {
@@ -16,12 +14,12 @@ func TestImportOPML(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	srcs, skipped, err := fromOPML(f)
+	srcs, skipped, err := FromOPML(f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	writeSources(&buf, srcs, "subscriptions.opml")
+	WriteSources(&buf, srcs, "subscriptions.opml")
 	golden := "testdata/opml/subscriptions.toml"
 	if os.Getenv("UPDATE_GOLDEN") != "" {
 		os.WriteFile(golden, buf.Bytes(), 0o644)
@@ -44,7 +42,7 @@ func TestImportOPML(t *testing.T) {
 
 	// The output is ready to append: a config made of it has no problems.
 	file := filepath.Join(t.TempDir(), "config.toml")
-	cfg, err := config.Parse(file, buf.Bytes())
+	cfg, err := Parse(file, buf.Bytes())
 	if err != nil {
 		t.Fatalf("the imported tables do not make a valid config: %v", err)
 	}
@@ -55,8 +53,8 @@ func TestImportOPML(t *testing.T) {
 
 func TestImportOPMLRefusesWhatIsNotOPML(t *testing.T) {
 	for _, in := range []string{"", "<rss><channel/></rss>", "<opml><body><outline", "not xml at all"} {
-		if _, _, err := fromOPML(strings.NewReader(in)); err == nil {
-			t.Errorf("fromOPML(%q): no error", in)
+		if _, _, err := FromOPML(strings.NewReader(in)); err == nil {
+			t.Errorf("FromOPML(%q): no error", in)
 		}
 	}
 }
@@ -88,13 +86,13 @@ func FuzzFromOPML(f *testing.F) {
 	f.Add(`<opml><body><outline text="x" xmlUrl="http://a/"><outline xmlUrl="http://a/"/></outline></body></opml>`)
 	f.Add(`<?xml version="1.0" encoding="ISO-8859-1"?><opml><body><outline text="Caf` + "\xe9" + `" xmlUrl="https://b/"/></body></opml>`)
 	f.Fuzz(func(t *testing.T, in string) {
-		srcs, _, err := fromOPML(strings.NewReader(in))
+		srcs, _, err := FromOPML(strings.NewReader(in))
 		if err != nil {
 			return
 		}
 		var buf bytes.Buffer
-		writeSources(&buf, srcs, "fuzz")
-		cfg, err := config.Parse("/fuzz/config.toml", buf.Bytes())
+		WriteSources(&buf, srcs, "fuzz")
+		cfg, err := Parse("/fuzz/config.toml", buf.Bytes())
 		if err != nil {
 			t.Fatalf("output is not a valid config: %v\n%s", err, buf.String())
 		}
