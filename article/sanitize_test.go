@@ -48,3 +48,17 @@ func TestSanitize(t *testing.T) {
 		t.Errorf("no base: %q", got)
 	}
 }
+
+func TestHasBadControlMatchesIsBadControl(t *testing.T) {
+	for _, s := range []string{"", "plain", "tab\tnl\ncr\r", "bell\a", "del\x7f", "c1\u0085", "nc\ufdd0", "nc\uffff", "ok é ü 中", "\u200b", "x\x00"} {
+		if got, want := hasBadControl(s), strings.IndexFunc(s, isBadControl) >= 0; got != want {
+			t.Errorf("hasBadControl(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x30000; r++ {
+		s := "a" + string(r)
+		if got, want := hasBadControl(s), strings.IndexFunc(s, isBadControl) >= 0; got != want {
+			t.Fatalf("hasBadControl(%U) = %v, want %v", r, got, want)
+		}
+	}
+}

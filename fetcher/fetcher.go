@@ -79,7 +79,7 @@ type Fetcher struct {
 	states     map[string]store.SourceState
 	pending    map[string]store.SourceState
 	flushTimer *time.Timer
-	writeMu    sync.Mutex // orders batched state writes against Apply
+	writeMu    sync.RWMutex // orders batched state writes (Lock) against applies (RLock)
 	hints      map[string]feedHints
 }
 

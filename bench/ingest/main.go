@@ -31,14 +31,15 @@ func main() {
 	items := flag.Int("items", 20, "items per source")
 	runs := flag.Int("runs", 3, "runs; medians are reported")
 	conc := flag.Int("concurrency", 8, "[fetch].concurrency, and the floor's parsing goroutines")
+	cpuprofile := flag.String("cpuprofile", "", "after the runs, profile one in-process first pass into `FILE`")
 	flag.Parse()
-	if err := run(*sources, *items, *runs, *conc); err != nil {
+	if err := run(*sources, *items, *runs, *conc, *cpuprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "ingest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sources, items, runs, conc int) error {
+func run(sources, items, runs, conc int, cpuprofile string) error {
 	tmp, err := os.MkdirTemp("", "tributary-bench-ingest")
 	if err != nil {
 		return err
@@ -93,6 +94,14 @@ func run(sources, items, runs, conc int) error {
 		first, second, floor = append(first, d1), append(second, d2), append(floor, df)
 		fmt.Printf("run %d: first pass %v, stored %d/%d items; second pass %v, %d/%d answered 304; gofeed floor %v\n",
 			r+1, d1.Round(time.Millisecond), stored, sources*items, d2.Round(time.Millisecond), got304, sources, df.Round(time.Millisecond))
+	}
+	if cpuprofile != "" {
+		if err := profilePass(tmp, srv, sources, conc, cpuprofile); err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
+	}
+	if runs == 0 {
+		return nil
 	}
 	m1, m2, mf := benchutil.Median(first), benchutil.Median(second), benchutil.Median(floor)
 	tput := float64(sources) / m1.Seconds()
