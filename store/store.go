@@ -83,6 +83,11 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrLocked
 	}
+	if db != nil {
+		// ApplyGrouped's wait for company: long enough to gather the
+		// fetches finishing together, short beside a fetch.
+		db.MaxBatchDelay = 2 * time.Millisecond
+	}
 	return db, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -46,6 +47,7 @@ func profilePass(tmp string, srv *feedgen.Server, sources, conc int, out string)
 		return err
 	}
 	defer f.Close()
+	runtime.MemProfileRate = 64 << 10
 	if err := pprof.StartCPUProfile(f); err != nil {
 		return err
 	}
@@ -53,6 +55,10 @@ func profilePass(tmp string, srv *feedgen.Server, sources, conc int, out string)
 	outs := fetcher.New(cfg, st, nil).Once(ctx)
 	d := time.Since(start)
 	pprof.StopCPUProfile()
+	if m, err := os.Create(out + ".alloc"); err == nil {
+		pprof.Lookup("allocs").WriteTo(m, 0) // go tool pprof -sample_index=alloc_space
+		m.Close()
+	}
 	bad := 0
 	for _, o := range outs {
 		if o.Result == fetcher.ResultError {
