@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,9 @@ type Store struct {
 	path    string
 	now     func() time.Time
 	version atomic.Uint64
+
+	statsMu    sync.Mutex
+	statsCache *statsAt // see Stats
 }
 
 // Open opens (creating if needed) the store at path, upgrading an older
