@@ -9,7 +9,8 @@
 // daemon's memory without the store's file-backed pages (Go heap in use from
 // /metrics, and "Anonymous:" of /proc/PID/smaps_rollup), then, with the
 // daemon stopped, store.Stats and a retention sweep expiring the oldest ~3%
-// (each run a further ~3%). Run from the repository root:
+// (each run a further ~3%). With -keep DIR the store is built once and reused
+// (DIR/scale.json remembers what was swept). Run from the repository root:
 //
 //	go run ./bench/scale -sources 10000 -articles 1000000 -runs 3
 package main
@@ -18,6 +19,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -70,35 +72,49 @@ func run(sources, articles, runs int, keep string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := feedgen.Start(sources, 1)
+	fmt.Printf("machine: %d cores, %s; %d sources, %d articles\n", runtime.NumCPU(), runtime.Version(), sources, articles)
+
+	dbPath := filepath.Join(dir, "tributary.db")
+	notes := filepath.Join(dir, "scale.json") // when it was built, how much swept, where its feeds are
+	var built builtStore
+	reuse := false
+	if b, err := os.ReadFile(notes); err == nil && json.Unmarshal(b, &built) == nil && fileExists(dbPath) && built.Feeds != "" {
+		reuse = true
+		fmt.Printf("reusing %s, built %v, %.0f%% swept already\n", dbPath, built.At.Round(time.Second), built.Swept*100)
+	} else {
+		built = builtStore{At: time.Now(), Feeds: "127.0.0.1:0"}
+	}
+	// The feeds, on the address the stored states name (a source whose URL
+	// changed would be fetched at once).
+	srv, err := feedgen.StartOn(built.Feeds, sources, 1)
 	if err != nil {
-		return err
+		return fmt.Errorf("serve the feeds on %s: %w", built.Feeds, err)
 	}
 	defer srv.Close()
+	built.Feeds = strings.TrimPrefix(srv.URL, "http://")
 	urls := make([]string, sources)
 	for i := range urls {
 		urls[i] = srv.FeedURL(i)
 	}
-	fmt.Printf("machine: %d cores, %s; %d sources, %d articles\n", runtime.NumCPU(), runtime.Version(), sources, articles)
-
-	dbPath := filepath.Join(dir, "tributary.db")
-	now := time.Now()
-	if _, err := os.Stat(dbPath); err != nil {
+	if !reuse {
+		os.Remove(dbPath)
 		start := time.Now()
-		if err := build(dbPath, urls, articles, now); err != nil {
+		if err := build(dbPath, urls, articles, built.At); err != nil {
 			return fmt.Errorf("build store: %w", err)
 		}
 		fmt.Printf("built the store in %v\n", time.Since(start).Round(time.Second))
-	} else {
-		fmt.Printf("reusing %s\n", dbPath)
+		if b, err := json.Marshal(built); err == nil {
+			os.WriteFile(notes, b, 0o644)
+		}
 	}
-	fi, err := os.Stat(dbPath)
+	now := built.At
+	stored, size, err := count(dbPath)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("disk: %.2f GB, %.0f bytes per article\n", float64(fi.Size())/1e9, float64(fi.Size())/float64(articles))
+	fmt.Printf("disk: %.2f GB for %d articles, %.0f bytes per article\n", float64(size)/1e9, stored, float64(size)/float64(stored))
 
-	var colds, warm50s, warm99s, scrapes, stats, sweeps []time.Duration
+	var colds, warm50s, warm99s, scrapes, scrapes2, stats, sweeps []time.Duration
 	var heaps, anons []float64
 	for r := range runs {
 		addr, err := freeAddr()
@@ -133,7 +149,8 @@ func run(sources, articles, runs int, keep string) error {
 			}
 			warm = append(warm, d)
 		}
-		scrape, _ := timedGet(base + "/metrics") // the first scrape walks what the store holds
+		scrape, _ := timedGet(base + "/metrics")  // the first scrape walks what the store holds
+		scrape2, _ := timedGet(base + "/metrics") // the next ones, until a write, do not
 		heap, err := metric(base+"/metrics", "go_memstats_heap_inuse_bytes")
 		if err != nil {
 			daemon.Process.Kill()
@@ -148,26 +165,31 @@ func run(sources, articles, runs int, keep string) error {
 		daemon.Process.Signal(syscall.SIGTERM)
 		daemon.Wait()
 
-		st, sw, res, err := statsAndSweep(dbPath, urls, now, r)
+		built.Swept += 0.03
+		st, sw, res, err := statsAndSweep(dbPath, urls, now, built.Swept)
 		if err != nil {
 			return err
 		}
+		if b, err := json.Marshal(built); err == nil {
+			os.WriteFile(notes, b, 0o644)
+		}
 		p50, p99 := pct(warm, 50), pct(warm, 99)
-		fmt.Printf("run %d: /feed.atom cold %v, warm p50 %v p99 %v; /metrics %v; heap in use %.1f MB, anonymous RSS %.1f MB; feeds fetched so far %d; store.Stats %v; sweep %v (%d expired)\n",
-			r+1, cold.Round(time.Microsecond), p50.Round(time.Microsecond), p99.Round(time.Microsecond), scrape.Round(time.Microsecond),
+		fmt.Printf("run %d: /feed.atom cold %v, warm p50 %v p99 %v; /metrics %v, again %v; heap in use %.1f MB, anonymous RSS %.1f MB; feeds fetched so far %d; store.Stats %v; sweep %v (%d expired)\n",
+			r+1, cold.Round(time.Microsecond), p50.Round(time.Microsecond), p99.Round(time.Microsecond), scrape.Round(time.Microsecond), scrape2.Round(time.Microsecond),
 			heap/1e6, anon/1e6, fetched, st.Round(time.Microsecond), sw.Round(time.Millisecond), res.Expired)
 		colds, warm50s, warm99s, scrapes = append(colds, cold), append(warm50s, p50), append(warm99s, p99), append(scrapes, scrape)
+		scrapes2 = append(scrapes2, scrape2)
 		stats, sweeps = append(stats, st), append(sweeps, sw)
 		heaps, anons = append(heaps, heap), append(anons, anon)
 	}
 	m := benchutil.Median
-	fmt.Printf("\nmedian of %d runs (%d cores): /feed.atom cold %v, warm p50 %v, p99 %v; /metrics scrape %v; store.Stats %v\n",
+	fmt.Printf("\nmedian of %d runs (%d cores): /feed.atom cold %v, warm p50 %v, p99 %v; /metrics scrape %v (again %v); store.Stats %v\n",
 		runs, runtime.NumCPU(), m(colds).Round(time.Microsecond), m(warm50s).Round(time.Microsecond), m(warm99s).Round(time.Microsecond),
-		m(scrapes).Round(time.Microsecond), m(stats).Round(time.Microsecond))
+		m(scrapes).Round(time.Microsecond), m(scrapes2).Round(time.Microsecond), m(stats).Round(time.Microsecond))
 	fmt.Printf("  memory: Go heap in use %.1f MB, anonymous RSS %.1f MB (target < 200 MB)\n",
 		benchutil.MedianF(heaps)/1e6, benchutil.MedianF(anons)/1e6)
 	fmt.Printf("  retention sweep expiring ~3%% of the articles: %v\n", m(sweeps).Round(time.Millisecond))
-	fmt.Printf("  disk: %.0f bytes per article (before the sweeps)\n", float64(fi.Size())/float64(articles))
+	fmt.Printf("  disk: %.0f bytes per article (the file over what it held at the start)\n", float64(size)/float64(stored))
 	return nil
 }
 
@@ -258,9 +280,21 @@ func benchArticle(r *rand.Rand, src string, i, j int, now time.Time) article.Art
 	}
 }
 
+// builtStore is what the next run on a kept store needs to know.
+type builtStore struct {
+	At    time.Time // the articles were published over the year before
+	Swept float64   // share of that year expired so far
+	Feeds string    // the feed server's address
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // statsAndSweep times store.Stats and a sweep that expires what was
-// published more than (1 - 0.03*(r+1)) years before now.
-func statsAndSweep(path string, urls []string, now time.Time, r int) (time.Duration, time.Duration, store.SweepResult, error) {
+// published more than (1 - swept) years before now: a further ~3% each run.
+func statsAndSweep(path string, urls []string, now time.Time, swept float64) (time.Duration, time.Duration, store.SweepResult, error) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, path, store.Options{LockTimeout: 10 * time.Second})
 	if err != nil {
@@ -276,11 +310,22 @@ func statsAndSweep(path string, urls []string, now time.Time, r int) (time.Durat
 	for i := range urls {
 		pol.Sources[fmt.Sprintf("s%d", i)] = store.Limits{}
 	}
-	maxAge := time.Since(now) + time.Duration(float64(year)*(1-0.03*float64(r+1)))
+	maxAge := time.Since(now) + time.Duration(float64(year)*(1-swept))
 	pol.Default.MaxAge = maxAge
 	start = time.Now()
 	res, err := st.Sweep(ctx, pol)
 	return ds, time.Since(start), res, err
+}
+
+// count is what the store at path holds, and its file's size.
+func count(path string) (int, int64, error) {
+	st, err := store.Open(context.Background(), path, store.Options{LockTimeout: 10 * time.Second})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	s, err := st.Stats(context.Background())
+	return s.Articles, s.FileSize, err
 }
 
 func freeAddr() (string, error) {
