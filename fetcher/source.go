@@ -120,6 +120,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	}
 
 	release := f.cpuSlot(ctx)
+	yieldToReaders(ctx)
 	p, err := f.parseDocument(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	if err != nil {
 		release()

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/tributary-feeds/tributary/bench/internal/benchutil"
@@ -28,7 +29,9 @@ func main() {
 	conns := flag.Int("conns", 50, "connections")
 	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
 	runs := flag.Int("runs", 3, "runs; medians are reported")
+	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first load into `FILE` (perf report -i FILE)")
 	flag.Parse()
+	perfFile = *perfOut
 	if err := run(*sources, *conns, *dur, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
@@ -36,6 +39,8 @@ func main() {
 }
 
 const maxRequests = 2_000_000 // a bound on each run, besides its duration
+
+var perfFile string
 
 func run(sources, conns int, dur time.Duration, runs int) error {
 	tmp, err := os.MkdirTemp("", "tributary-bench-serve")
@@ -84,7 +89,18 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 			return err
 		}
 		before := srv.Requests.Load()
+		var rec *exec.Cmd
+		if perfFile != "" && r == 0 {
+			rec = exec.Command("perf", "record", "-F", "499", "-g", "-o", perfFile, "-p", strconv.Itoa(daemon.Process.Pid), "--", "sleep", strconv.Itoa(int(dur.Seconds())))
+			rec.Stderr = os.Stderr
+			if err := rec.Start(); err != nil {
+				return fmt.Errorf("perf: %w", err)
+			}
+		}
 		d := benchutil.Load(feedURL, conns, dur, maxRequests, nil)
+		if rec != nil {
+			rec.Wait()
+		}
 		during := srv.Requests.Load() - before
 		// The same daemon once its pass is over: what serving costs alone.
 		for deadline := time.Now().Add(2 * time.Minute); srv.Requests.Load() < int64(sources*(r+1)) && time.Now().Before(deadline); {
@@ -111,6 +127,9 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		fmt.Printf("run %d: tributary during the fetch pass %.0f req/s (p50 %v, p99 %v, %d errors; %d feeds fetched meanwhile); after it %.0f req/s (p99 %v); memory handler %.0f req/s (p99 %v); body %d bytes\n",
 			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, during,
 			idle.RPS(), idle.P99.Round(time.Microsecond), m.RPS(), m.P99.Round(time.Microsecond), len(body))
+		if d.Errors > 0 {
+			fmt.Printf("  first error: %s\n", d.FirstErr)
+		}
 		ours, mem, p99s = append(ours, d.RPS()), append(mem, m.RPS()), append(p99s, d.P99)
 		idles, idleP99s = append(idles, idle.RPS()), append(idleP99s, idle.P99)
 	}
