@@ -64,7 +64,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: opt.Now}
-	if err := db.Update(migrate); err != nil {
+	err = db.View(current)
+	if errors.Is(err, errNeedsMigration) {
+		err = db.Update(migrate) // else up to date: no write, no fsync on open
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
