@@ -84,12 +84,15 @@ func run(sources, items, runs, conc int, cpuprofile string) error {
 		if err != nil {
 			return err
 		}
-		nm := srv.NotModified.Load()
+		nm, nr := srv.NotModified.Load(), srv.Requests.Load()
 		d2, err := fetchPass(bin, cfg)
 		if err != nil {
 			return fmt.Errorf("second pass: %w", err)
 		}
-		got304 := srv.NotModified.Load() - nm
+		got304, asked := srv.NotModified.Load()-nm, srv.Requests.Load()-nr
+		if got304 != int64(sources) || asked != int64(sources) {
+			return fmt.Errorf("second pass: %d requests, %d answered 304, for %d sources: not the all-304 pass measured", asked, got304, sources)
+		}
 		df := parseFloor(srv.Docs(), conc)
 		first, second, floor = append(first, d1), append(second, d2), append(floor, df)
 		fmt.Printf("run %d: first pass %v, stored %d/%d items; second pass %v, %d/%d answered 304; gofeed floor %v\n",
