@@ -166,6 +166,9 @@ func run(sources, articles, runs int, keep string) error {
 		fetched := srv.Requests.Load()
 		daemon.Process.Signal(syscall.SIGTERM)
 		daemon.Wait()
+		if fetched > 0 {
+			return fmt.Errorf("the daemon fetched %d feeds during run %d: the stored states do not match the config (rebuild without -keep)", fetched, r+1)
+		}
 
 		built.Swept += 0.03
 		st, sw, res, err := statsAndSweep(dbPath, urls, now, built.Swept)
