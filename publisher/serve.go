@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,18 +75,30 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 		p.flightMu.Unlock()
 
 		p.misses.Add(1)
-		body, ct, err := render()
-		if err == nil {
-			f.e = newEntry(body, ct)
-			p.cache.put(k, v, s.gen, f.e, p.now())
-		}
-		f.err = err
+		p.renderFlight(k, f, s.gen, render)
+		return f.e, f.err
+	}
+}
+
+// renderFlight runs f's render and ends the flight whatever happens (a
+// panic, which net/http recovers, included), so that no later request waits
+// for it for ever.
+func (p *Publisher) renderFlight(k cacheKey, f *flight, gen uint64, render func() ([]byte, string, error)) {
+	f.err = errors.New("render did not finish")
+	defer func() {
 		p.flightMu.Lock()
 		delete(p.flights, k)
 		p.flightMu.Unlock()
 		close(f.done)
-		return f.e, err
+	}()
+	body, ct, err := render()
+	if err != nil {
+		f.err = err
+		return
 	}
+	f.e = newEntry(body, ct)
+	p.cache.put(k, f.version, gen, f.e, p.now())
+	f.err = nil
 }
 
 // write answers r with e: 304 when the client's validators match, else the
