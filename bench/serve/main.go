@@ -118,6 +118,7 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		}
 		plain := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body))) // as tributary sends it: not chunked
 			w.Write(body)
 		})}
 		go plain.Serve(ln)
