@@ -2,7 +2,6 @@ package fetcher
 
 import (
 	"context"
-	"runtime"
 	"runtime/metrics"
 	"time"
 )
@@ -17,7 +16,7 @@ import (
 const (
 	yieldEvery = 4                    // items normalised between looks at the run queue
 	yieldStep  = 2 * time.Millisecond // one pause
-	yieldMax   = 40 * time.Millisecond
+	yieldMax   = 100 * time.Millisecond
 )
 
 type bgKey struct{}
@@ -42,14 +41,14 @@ func (f *Fetcher) cpuSlot(ctx context.Context) (release func()) {
 	return func() { <-f.bgSem }
 }
 
-// yieldToReaders pauses a background fetch while more goroutines wait for a
-// core than there are cores, up to yieldMax: readers get the CPU first, and
-// the fetch still moves on.
+// yieldToReaders pauses a background fetch while any goroutine waits for a
+// core, up to yieldMax: readers get the CPU first, and the fetch still moves
+// on (at worst one pause per yieldEvery items).
 func yieldToReaders(ctx context.Context) {
 	if !isBackground(ctx) {
 		return
 	}
-	for waited := time.Duration(0); waited < yieldMax && waiting() > runtime.GOMAXPROCS(0); waited += yieldStep {
+	for waited := time.Duration(0); waited < yieldMax && waiting() > 0; waited += yieldStep {
 		time.Sleep(yieldStep)
 	}
 }

@@ -1,6 +1,7 @@
 // Command serve measures how fast the daemon serves /feed.atom under a
 // bounded load (50 connections for 10 s) while a fetch pass runs, against a
-// Go handler writing the same bytes from memory under the same load. Run from
+// Go handler writing the same bytes from memory under the same load (in a
+// process of its own, as the daemon is). Run from
 // the repository root:
 //
 //	go run ./bench/serve -runs 3
@@ -29,8 +30,14 @@ func main() {
 	conns := flag.Int("conns", 50, "connections")
 	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
 	runs := flag.Int("runs", 3, "runs; medians are reported")
-	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first load into `FILE` (perf report -i FILE)")
+	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
+	bodyFile := flag.String("memory-handler", "", "internal: serve `FILE` from memory on -listen, as the memory handler's own process")
+	listen := flag.String("listen", "", "internal: the memory handler's address")
 	flag.Parse()
+	if *bodyFile != "" {
+		memoryHandler(*bodyFile, *listen)
+		return
+	}
 	perfFile = *perfOut
 	if err := run(*sources, *conns, *dur, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
@@ -107,23 +114,47 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 			time.Sleep(100 * time.Millisecond)
 		}
 		time.Sleep(time.Second)
+		var rec2 *exec.Cmd
+		if perfFile != "" && r == 0 {
+			rec2 = exec.Command("perf", "record", "-F", "499", "-g", "-o", perfFile+".after", "-p", strconv.Itoa(daemon.Process.Pid), "--", "sleep", strconv.Itoa(int(dur.Seconds())))
+			if err := rec2.Start(); err != nil {
+				return fmt.Errorf("perf: %w", err)
+			}
+		}
 		idle := benchutil.Load(feedURL, conns, dur, maxRequests, nil)
+		if rec2 != nil {
+			rec2.Wait()
+		}
 		daemon.Process.Kill()
 		daemon.Wait()
 
-		// The same bytes from memory, under the same load.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		// The same bytes from memory, under the same load, from a process
+		// of its own as the daemon is (in this one, the server would share
+		// the load client's scheduler and skip the switches between them).
+		bodyPath := filepath.Join(dir, "body.atom")
+		if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
+			return err
+		}
+		memAddr, err := freeAddr()
 		if err != nil {
 			return err
 		}
-		plain := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-			w.Header().Set("Content-Length", strconv.Itoa(len(body))) // as tributary sends it: not chunked
-			w.Write(body)
-		})}
-		go plain.Serve(ln)
-		m := benchutil.Load("http://"+ln.Addr().String()+"/feed.atom", conns, dur, maxRequests, nil)
-		plain.Close()
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		plain := exec.Command(self, "-memory-handler", bodyPath, "-listen", memAddr)
+		plain.Stderr = os.Stderr
+		if err := plain.Start(); err != nil {
+			return err
+		}
+		if _, err := waitBody("http://" + memAddr + "/feed.atom"); err != nil {
+			plain.Process.Kill()
+			return err
+		}
+		m := benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil)
+		plain.Process.Kill()
+		plain.Wait()
 
 		fmt.Printf("run %d: tributary during the fetch pass %.0f req/s (p50 %v, p99 %v, %d errors; %d feeds fetched meanwhile); after it %.0f req/s (p99 %v); memory handler %.0f req/s (p99 %v); body %d bytes\n",
 			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, during,
@@ -169,4 +200,22 @@ func waitBody(url string) ([]byte, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// memoryHandler serves the bytes of file at every path on addr until killed:
+// Content-Type and Content-Length set, as tributary sends them.
+func memoryHandler(file, addr string) {
+	body, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+	n := strconv.Itoa(len(body))
+	err = http.ListenAndServe(addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+		w.Header().Set("Content-Length", n)
+		w.Write(body)
+	}))
+	fmt.Fprintln(os.Stderr, "serve:", err)
+	os.Exit(1)
 }
