@@ -62,3 +62,23 @@ func TestHasBadControlMatchesIsBadControl(t *testing.T) {
 		}
 	}
 }
+
+// Plain text takes a shortcut past the parser and the policy: it must give
+// what they give.
+func TestSanitizePlainTextShortcut(t *testing.T) {
+	base, _ := url.Parse("https://example.com/posts/1")
+	for _, in := range []string{
+		"Summary of article 3: the first lines of the post, as feeds give them.",
+		`quotes "double" and 'single' > greater`,
+		"  spaced\tout\nlines  ",
+		"unicode é ü 中文 — “curly”",
+		"x>y, a/b, =c, `tick`",
+		"",
+		"   ",
+	} {
+		slow := strings.TrimSpace(cleanText(policy().Sanitize(absolutiseFragment(cleanText(in), base))))
+		if got := Sanitize(in, base); got != slow {
+			t.Errorf("Sanitize(%q) = %q, the parser and policy give %q", in, got, slow)
+		}
+	}
+}
