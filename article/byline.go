@@ -2,6 +2,7 @@ package article
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -58,6 +59,10 @@ var (
 // rejected. Lines are read apart, so "By Jane Doe\nMarch 25, 2015" is
 // "Jane Doe". It returns nil when nothing in raw is a name.
 func CleanByline(raw string) []string {
+	return slices.Clone(bylines.get(raw, cleanByline))
+}
+
+func cleanByline(raw string) []string {
 	raw = cleanText(raw)
 	if strings.ContainsAny(raw, "<&") {
 		raw = htmlText(raw)

@@ -97,11 +97,11 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 // shortened to SummaryRunes. A long description with no content becomes the
 // content, so that shortening the summary loses nothing.
 func (a *Article) setBody(content, description string, base *url.URL) {
-	fullest := content
-	if strings.TrimSpace(readableText(content)) == "" {
-		fullest = description
+	t := readableText(content) // parsed once: it is the costliest step here
+	if strings.TrimSpace(t) == "" {
+		t = readableText(description)
 	}
-	if t := readableText(fullest); strings.TrimSpace(t) != "" {
+	if strings.TrimSpace(t) != "" {
 		a.ReadTime = ReadMinutes(t)
 		a.From["read_time"] = "feed"
 		if n := StatedMinutes(t); n > 0 {

@@ -48,3 +48,37 @@ func TestSanitize(t *testing.T) {
 		t.Errorf("no base: %q", got)
 	}
 }
+
+func TestHasBadControlMatchesIsBadControl(t *testing.T) {
+	for _, s := range []string{"", "plain", "tab\tnl\ncr\r", "bell\a", "del\x7f", "c1\u0085", "nc\ufdd0", "nc\uffff", "ok é ü 中", "\u200b", "x\x00"} {
+		if got, want := hasBadControl(s), strings.IndexFunc(s, isBadControl) >= 0; got != want {
+			t.Errorf("hasBadControl(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x30000; r++ {
+		s := "a" + string(r)
+		if got, want := hasBadControl(s), strings.IndexFunc(s, isBadControl) >= 0; got != want {
+			t.Fatalf("hasBadControl(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// Plain text takes a shortcut past the parser and the policy: it must give
+// what they give.
+func TestSanitizePlainTextShortcut(t *testing.T) {
+	base, _ := url.Parse("https://example.com/posts/1")
+	for _, in := range []string{
+		"Summary of article 3: the first lines of the post, as feeds give them.",
+		`quotes "double" and 'single' > greater`,
+		"  spaced\tout\nlines  ",
+		"unicode é ü 中文 — “curly”",
+		"x>y, a/b, =c, `tick`",
+		"",
+		"   ",
+	} {
+		slow := strings.TrimSpace(cleanText(policy().Sanitize(absolutiseFragment(cleanText(in), base))))
+		if got := Sanitize(in, base); got != slow {
+			t.Errorf("Sanitize(%q) = %q, the parser and policy give %q", in, got, slow)
+		}
+	}
+}

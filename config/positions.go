@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -18,6 +19,7 @@ func newPositions(data []byte) positions {
 	p.Reset(data)
 	table := ""
 	arrays := map[string]int{}
+	lines := newlines(data)
 	for p.NextExpression() {
 		e := p.Expression()
 		switch e.Kind {
@@ -28,13 +30,13 @@ func newPositions(data []byte) positions {
 				table = fmt.Sprintf("%s.%d", name, arrays[name])
 				arrays[name]++
 			}
-			pos[table] = lineOf(&p, e.Key())
+			pos[table] = lineOf(lines, e.Key())
 		case unstable.KeyValue:
 			key := joinKey(e.Key())
 			if table != "" {
 				key = table + "." + key
 			}
-			pos[key] = lineOf(&p, e.Key())
+			pos[key] = lineOf(lines, e.Key())
 		}
 	}
 	return pos // a syntax error is reported by the decoder, with its own line
@@ -48,7 +50,7 @@ func joinKey(it unstable.Iterator) string {
 	return strings.Join(parts, ".")
 }
 
-func lineOf(p *unstable.Parser, it unstable.Iterator) int {
+func lineOf(lines []int, it unstable.Iterator) int {
 	if !it.Next() {
 		return 0
 	}
@@ -56,7 +58,21 @@ func lineOf(p *unstable.Parser, it unstable.Iterator) int {
 	if n.Raw.Length == 0 && n.Raw.Offset == 0 {
 		return 0
 	}
-	return p.Shape(n.Raw).Start.Line
+	// The parser's Shape would rescan the file from its start for every
+	// key, which made loading 1,000 sources take 90ms.
+	off := int(n.Raw.Offset)
+	return 1 + sort.SearchInts(lines, off)
+}
+
+// newlines are the offsets of data's line feeds, in order.
+func newlines(data []byte) []int {
+	var out []int
+	for i, c := range data {
+		if c == '\n' {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // line is the line of key, else of the closest enclosing table that is written

@@ -72,6 +72,7 @@ type Fetcher struct {
 	global   *limiter // [fetch].concurrency, key ""
 	hosts    *limiter // [fetch].per_host, keyed by host name
 	parseSem chan struct{}
+	bgSem    chan struct{} // background CPU work: see readers.go
 
 	running sync.Map // source name → struct{}: a source never runs twice at once
 
@@ -79,7 +80,7 @@ type Fetcher struct {
 	states     map[string]store.SourceState
 	pending    map[string]store.SourceState
 	flushTimer *time.Timer
-	writeMu    sync.Mutex // orders batched state writes against Apply
+	writeMu    sync.RWMutex // orders batched state writes (Lock) against applies (RLock)
 	hints      map[string]feedHints
 }
 
@@ -104,6 +105,7 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 		global:   newLimiter(),
 		hosts:    newLimiter(),
 		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
+		bgSem:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		states:   map[string]store.SourceState{},
 		pending:  map[string]store.SourceState{},
 		hints:    map[string]feedHints{},

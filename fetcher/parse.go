@@ -88,6 +88,9 @@ func (f *Fetcher) gofeedParse(doc []byte) (*gofeed.Feed, error) {
 // checkDepth refuses documents nested deeper than maxDepth, with a cheap
 // token pass. Syntax errors are left for gofeed to report.
 func checkDepth(doc []byte) error {
+	if depthWithin(doc, maxDepth) {
+		return nil
+	}
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.Strict = false
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }

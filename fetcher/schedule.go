@@ -35,6 +35,7 @@ const idleWait = time.Minute
 func (f *Fetcher) Run(ctx context.Context) error {
 	entries := map[string]*entry{}
 	f.sync(ctx, entries, time.Now())
+	ctx = asBackground(ctx)
 	done := make(chan finished)
 	var wg sync.WaitGroup
 	timer := time.NewTimer(0)

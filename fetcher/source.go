@@ -119,8 +119,11 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		return o
 	}
 
+	release := f.cpuSlot(ctx)
+	yieldToReaders(ctx)
 	p, err := f.parseDocument(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	if err != nil {
+		release()
 		return fail(err, 0)
 	}
 	h.hints = p.Hints
@@ -136,9 +139,13 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		if it == nil {
 			continue
 		}
+		if i%yieldEvery == 0 {
+			yieldToReaders(ctx)
+		}
 		arts = append(arts, article.FromItem(asrc, p.Feed, it, raws[i]))
 		extras = append(extras, raws[i])
 	}
+	release()
 	if src.Enrich || src.CountComments {
 		// Pages get a bounded share of the fetch's time; the write below
 		// never goes short.

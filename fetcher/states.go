@@ -70,10 +70,13 @@ func (f *Fetcher) flush() {
 }
 
 // apply stores a source's articles with its state, in one transaction.
+// Applies of different sources run together (the store groups them into
+// shared commits); a flush of batched states waits for them, and they for it,
+// so that an older batched state never overwrites a newer applied one.
 func (f *Fetcher) apply(ctx context.Context, st store.SourceState, arts []article.Article) (store.Changes, error) {
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
-	ch, err := f.st.Apply(ctx, st.Name, st, arts)
+	f.writeMu.RLock()
+	defer f.writeMu.RUnlock()
+	ch, err := f.st.ApplyGrouped(ctx, st.Name, st, arts)
 	if err != nil {
 		return ch, err
 	}

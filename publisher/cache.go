@@ -19,10 +19,11 @@ type cacheKey struct {
 }
 
 // entry is one rendered response, ready to write: the plain and the gzipped
-// bytes (compressing per request costs ~50× writing stored gzip), their
+// bytes (these made on first use) (compressing per request costs ~50× writing stored gzip), their
 // ETags and the header values, built once.
 type entry struct {
-	body, gz        []byte
+	body, gz        []byte // gz: see gzipped
+	gzOnce          sync.Once
 	etag, etagGz    string
 	lastMod         time.Time
 	contentType     []string
@@ -35,21 +36,30 @@ type entry struct {
 func newEntry(body []byte, contentType string) *entry {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
 	e := &entry{
 		body:        body,
-		gz:          gz.Bytes(),
 		etag:        `"` + tag + `"`,
 		etagGz:      `"` + tag + `-gz"`,
 		contentType: []string{contentType},
 	}
 	e.etagH, e.etagGzH = []string{e.etag}, []string{e.etagGz}
 	e.lenH = []string{strconv.Itoa(len(e.body))}
-	e.gzLenH = []string{strconv.Itoa(len(e.gz))}
 	return e
+}
+
+// gzipped returns the gzipped body and its Content-Length, compressing on
+// the first request that accepts gzip: a render that no such request reads
+// (many, while a fetch pass changes the store) never pays for it.
+func (e *entry) gzipped() ([]byte, []string) {
+	e.gzOnce.Do(func() {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(e.body)
+		zw.Close()
+		e.gz = gz.Bytes()
+		e.gzLenH = []string{strconv.Itoa(len(e.gz))}
+	})
+	return e.gz, e.gzLenH
 }
 
 func (e *entry) setLastModified(t time.Time) {
@@ -71,6 +81,7 @@ type renderCache struct {
 	gen     uint64
 	m       map[cacheKey]*entry
 	prev    map[cacheKey]*entry
+	prevGen uint64
 }
 
 func (c *renderCache) get(k cacheKey, version, gen uint64) *entry {
@@ -90,7 +101,7 @@ func (c *renderCache) put(k cacheKey, version, gen uint64, e *entry, now time.Ti
 	defer c.mu.Unlock()
 	if c.m == nil || c.version != version || c.gen != gen || len(c.m) >= maxCached {
 		if len(c.m) > 0 {
-			c.prev = c.m
+			c.prev, c.prevGen = c.m, c.gen
 		}
 		c.m = make(map[cacheKey]*entry)
 		c.version, c.gen = version, gen
@@ -109,6 +120,23 @@ func (c *renderCache) put(k cacheKey, version, gen uint64, e *entry, now time.Ti
 	}
 	e.renderedVersion = version
 	c.m[k] = e
+}
+
+// newest returns the latest entry rendered for k under config gen, of
+// whatever store version; nil when there is none.
+func (c *renderCache) newest(k cacheKey, gen uint64) *entry {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.gen != gen {
+		return nil
+	}
+	if e := c.m[k]; e != nil {
+		return e
+	}
+	if c.prevGen == gen {
+		return c.prev[k]
+	}
+	return nil
 }
 
 func (c *renderCache) reset() {

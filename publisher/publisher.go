@@ -28,6 +28,8 @@ type Publisher struct {
 
 	cache        renderCache
 	hits, misses atomic.Uint64 // render cache
+	flightMu     sync.Mutex
+	flights      map[cacheKey]*flight // renders under way, one per key
 
 	// pollEvery is how often Run looks at the store's version; ping is the
 	// client that pings the hub.

@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,21 +14,91 @@ var (
 )
 
 // cached returns the entry for k, rendering it on a miss. A hit costs a
-// version read and a map lookup.
+// version read and a map lookup. Concurrent misses of one key render once
+// (the others wait for that render); while the store changes under a fetch
+// pass, requests that find a render of k already under way are answered at
+// once with the newest entry rendered before it, when there is one: whole
+// earlier bytes under their own ETag, never new validators on old bytes.
 func (p *Publisher) cached(ctx context.Context, s state, k cacheKey, render func() ([]byte, string, error)) (*entry, error) {
-	v := p.st.Version()
-	if e := p.cache.get(k, v, s.gen); e != nil {
-		p.hits.Add(1)
-		return e, nil
+	return p.cachedMaybeStale(ctx, s, k, true, render)
+}
+
+// cachedFresh is cached without the earlier entry: the caller gets a render
+// of the store as it is now or later (WebSub pings compare ETags with it).
+func (p *Publisher) cachedFresh(ctx context.Context, s state, k cacheKey, render func() ([]byte, string, error)) (*entry, error) {
+	return p.cachedMaybeStale(ctx, s, k, false, render)
+}
+
+// flight is one render under way.
+type flight struct {
+	done    chan struct{}
+	version uint64
+	gen     uint64
+	e       *entry
+	err     error
+}
+
+func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, stale bool, render func() ([]byte, string, error)) (*entry, error) {
+	for {
+		v := p.st.Version()
+		if e := p.cache.get(k, v, s.gen); e != nil {
+			p.hits.Add(1)
+			return e, nil
+		}
+		p.flightMu.Lock()
+		if f := p.flights[k]; f != nil {
+			var old *entry
+			if stale {
+				old = p.cache.newest(k, s.gen)
+			}
+			p.flightMu.Unlock()
+			if old != nil {
+				p.hits.Add(1)
+				return old, nil
+			}
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if f.err == nil && f.gen == s.gen && f.version >= v {
+				p.hits.Add(1)
+				return f.e, nil
+			}
+			continue // a render of an older version, or one that failed: look again
+		}
+		f := &flight{done: make(chan struct{}), version: v, gen: s.gen}
+		if p.flights == nil {
+			p.flights = map[cacheKey]*flight{}
+		}
+		p.flights[k] = f
+		p.flightMu.Unlock()
+
+		p.misses.Add(1)
+		p.renderFlight(k, f, s.gen, render)
+		return f.e, f.err
 	}
-	p.misses.Add(1)
+}
+
+// renderFlight runs f's render and ends the flight whatever happens (a
+// panic, which net/http recovers, included), so that no later request waits
+// for it for ever.
+func (p *Publisher) renderFlight(k cacheKey, f *flight, gen uint64, render func() ([]byte, string, error)) {
+	f.err = errors.New("render did not finish")
+	defer func() {
+		p.flightMu.Lock()
+		delete(p.flights, k)
+		p.flightMu.Unlock()
+		close(f.done)
+	}()
 	body, ct, err := render()
 	if err != nil {
-		return nil, err
+		f.err = err
+		return
 	}
-	e := newEntry(body, ct)
-	p.cache.put(k, v, s.gen, e, p.now())
-	return e, nil
+	f.e = newEntry(body, ct)
+	p.cache.put(k, f.version, gen, f.e, p.now())
+	f.err = nil
 }
 
 // write answers r with e: 304 when the client's validators match, else the
@@ -50,9 +121,10 @@ func (p *Publisher) write(w http.ResponseWriter, r *http.Request, s state, e *en
 	h["Content-Type"] = e.contentType
 	body := e.body
 	if gz {
-		body = e.gz
+		var n []string
+		body, n = e.gzipped()
 		h["Content-Encoding"] = gzipName
-		h["Content-Length"] = e.gzLenH
+		h["Content-Length"] = n
 	} else {
 		h["Content-Length"] = e.lenH
 	}

@@ -62,7 +62,7 @@ func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]
 	for _, sub := range allSubfeeds(s) {
 		for _, f := range formats {
 			k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: base}
-			e, err := p.cached(ctx, s, k, func() ([]byte, string, error) {
+			e, err := p.cachedFresh(ctx, s, k, func() ([]byte, string, error) {
 				b, err := p.renderFeed(ctx, s, sub, f, k)
 				return b, f.contentType, err
 			})

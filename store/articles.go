@@ -29,6 +29,23 @@ type Changes struct {
 // the source lists them; tombstones of articles it no longer lists are
 // dropped, so arts must be everything the fetch brought.
 func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts []article.Article) (Changes, error) {
+	return s.apply(ctx, src, state, arts, s.db.Update)
+}
+
+// ApplyGrouped is Apply for writers with many sources under way at once (the
+// fetcher): concurrent calls share one transaction, and so one fsync, as
+// bbolt's Batch groups them (waiting at most its MaxBatchDelay, 10ms, for
+// company). Each call's articles and state still commit together or not at
+// all: when one call of a group fails, the others are committed without it
+// and it is run again alone.
+func (s *Store) ApplyGrouped(ctx context.Context, src string, state SourceState, arts []article.Article) (Changes, error) {
+	return s.apply(ctx, src, state, arts, s.db.Batch)
+}
+
+// apply is Apply with the way of running the write transaction; fn may be run
+// more than once (bbolt's Batch retries a failed group's calls alone), so it
+// starts from nothing each time.
+func (s *Store) apply(ctx context.Context, src string, state SourceState, arts []article.Article, update func(func(*bolt.Tx) error) error) (Changes, error) {
 	var ch Changes
 	if err := ctx.Err(); err != nil {
 		return ch, err
@@ -39,8 +56,8 @@ func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts [
 	state.Name = src
 	now := s.now().UTC()
 	shown := false
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		ch = Changes{}
+	err := update(func(tx *bolt.Tx) error {
+		ch, shown = Changes{}, false
 		listed := make(map[string]bool, len(arts))
 		tombs := tx.Bucket(bucketTombstones)
 		for i := range arts {

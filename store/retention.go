@@ -70,6 +70,7 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy) (SweepResult, erro
 			s.version.Add(1)
 		}
 	}()
+	var jobs []sweepJob
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -87,11 +88,86 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy) (SweepResult, erro
 		if lim.MaxPerSource == 0 {
 			lim.MaxPerSource = p.Default.MaxPerSource
 		}
-		if err := s.sweepSource(name, lim, now, &res); err != nil {
+		job := sweepJob{src: name, lim: lim, cutoff: timeBytes(nil, now.Add(-lim.MaxAge))}
+		work, err := s.sweepWork(job)
+		if err != nil {
 			return res, fmt.Errorf("sweep %s: %w", name, err)
+		}
+		if work {
+			jobs = append(jobs, job)
+		}
+	}
+	for len(jobs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		var err error
+		if jobs, err = s.sweepSome(jobs, now, &res); err != nil {
+			return res, err
 		}
 	}
 	return res, nil
+}
+
+// sweepJob is one configured source with something to delete.
+type sweepJob struct {
+	src    string
+	lim    Limits
+	cutoff []byte
+}
+
+// sweepWork finds, in a read transaction, whether job's source has anything
+// to delete, so that sweeping sources within their limits costs no commit
+// (and no fsync).
+func (s *Store) sweepWork(job sweepJob) (work bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		work = tx.Bucket(bucketOrphans).Get([]byte(job.src)) != nil || len(overLimits(tx, job.src, job.lim, job.cutoff, 1)) > 0
+		return nil
+	})
+	return work, err
+}
+
+// sweepSome deletes, in one transaction, what the first jobs' limits no
+// longer allow, up to sweepBatch articles, and returns the jobs left: many
+// sources share a commit (one fsync; with one per source, expiring 3% of a
+// million articles over 10,000 sources took 24s), and a transaction stays
+// as short as before.
+func (s *Store) sweepSome(jobs []sweepJob, now time.Time, res *SweepResult) ([]sweepJob, error) {
+	var expired, over int
+	left := jobs
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		room := sweepBatch
+		for len(left) > 0 && room > 0 {
+			job := left[0]
+			if err := tx.Bucket(bucketOrphans).Delete([]byte(job.src)); err != nil {
+				return fmt.Errorf("sweep %s: %w", job.src, err)
+			}
+			// Found again inside this transaction: an Apply may have moved
+			// an article since the read in sweepWork.
+			victims := overLimits(tx, job.src, job.lim, job.cutoff, room)
+			for _, v := range victims {
+				if err := deleteArticle(tx, job.src, v.tk, true, now); err != nil {
+					return fmt.Errorf("sweep %s: %w", job.src, err)
+				}
+				if v.expired {
+					expired++
+				} else {
+					over++
+				}
+			}
+			room -= len(victims)
+			if room > 0 { // all of this source's done
+				left = left[1:]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return jobs, err
+	}
+	res.Expired += expired
+	res.OverLimit += over
+	return left, nil
 }
 
 // knownSources lists every source the store holds anything of.
@@ -133,47 +209,6 @@ func (s *Store) knownSources(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
-}
-
-// sweepSource deletes what lim no longer allows, in batches. A read
-// transaction first finds whether there is anything to do, so that sweeping
-// a thousand sources within their limits costs no commit (and no fsync).
-func (s *Store) sweepSource(src string, lim Limits, now time.Time, res *SweepResult) error {
-	cutoff := timeBytes(nil, now.Add(-lim.MaxAge))
-	work := false
-	err := s.db.View(func(tx *bolt.Tx) error {
-		work = tx.Bucket(bucketOrphans).Get([]byte(src)) != nil || len(overLimits(tx, src, lim, cutoff, 1)) > 0
-		return nil
-	})
-	if err != nil || !work {
-		return err
-	}
-	for {
-		done := true
-		err := s.db.Update(func(tx *bolt.Tx) error {
-			if err := tx.Bucket(bucketOrphans).Delete([]byte(src)); err != nil {
-				return err
-			}
-			// Found again inside this transaction: an Apply may have moved
-			// an article since the read above.
-			victims := overLimits(tx, src, lim, cutoff, sweepBatch)
-			for _, v := range victims {
-				if err := deleteArticle(tx, src, v.tk, true, now); err != nil {
-					return err
-				}
-				if v.expired {
-					res.Expired++
-				} else {
-					res.OverLimit++
-				}
-			}
-			done = len(victims) < sweepBatch
-			return nil
-		})
-		if err != nil || done {
-			return err
-		}
-	}
 }
 
 type victim struct {

@@ -28,6 +28,27 @@ var upgrades = map[uint64]func(*bolt.Tx) error{
 // migrate creates a new store, or brings an older one to SchemaVersion, all
 // in the one transaction Open runs it in: a failed upgrade leaves the file as
 // it was.
+// errNeedsMigration is current's answer for a file migrate must write to.
+var errNeedsMigration = errors.New("store needs migration")
+
+// current reports, in a read transaction, whether the file is already what
+// migrate would leave: the current schema and every bucket.
+func current(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return errNeedsMigration
+	}
+	if v := meta.Get(keySchema); len(v) != 8 || binary.BigEndian.Uint64(v) != SchemaVersion {
+		return errNeedsMigration
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			return errNeedsMigration
+		}
+	}
+	return nil
+}
+
 func migrate(tx *bolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	var have uint64

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"time"
 
@@ -24,13 +25,34 @@ type SourceStats struct {
 	Newest   time.Time // published time of its newest article; zero when none
 }
 
+// statsAt is Stats as of one committed write transaction.
+type statsAt struct {
+	txid  int
+	stats Stats
+}
+
 // Stats summarises the store.
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
 	}
 	st := Stats{Sources: map[string]SourceStats{}}
+	var txid int
+	cached := false
 	err := s.db.View(func(tx *bolt.Tx) error {
+		// Every committed write transaction has a new id: the same id
+		// means the same data, and the walk below (a second at a million
+		// articles) need not run again for each metrics scrape.
+		txid = tx.ID()
+		s.statsMu.Lock()
+		c := s.statsCache
+		s.statsMu.Unlock()
+		if c != nil && c.txid == txid {
+			st = c.stats
+			st.Sources = maps.Clone(c.stats.Sources)
+			cached = true
+			return nil
+		}
 		st.Articles = tx.Bucket(bucketArticles).Stats().KeyN
 		st.Tombstones = tx.Bucket(bucketTombstones).Stats().KeyN
 		st.Schema = SchemaVersion
@@ -49,6 +71,12 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	})
 	if err != nil {
 		return Stats{}, fmt.Errorf("store stats: %w", err)
+	}
+	if !cached {
+		s.statsMu.Lock()
+		s.statsCache = &statsAt{txid: txid, stats: st}
+		s.statsCache.stats.Sources = maps.Clone(st.Sources)
+		s.statsMu.Unlock()
 	}
 	if fi, err := os.Stat(s.path); err == nil {
 		st.FileSize = fi.Size()

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,9 @@ type Store struct {
 	path    string
 	now     func() time.Time
 	version atomic.Uint64
+
+	statsMu    sync.Mutex
+	statsCache *statsAt // see Stats
 }
 
 // Open opens (creating if needed) the store at path, upgrading an older
@@ -60,7 +64,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: opt.Now}
-	if err := db.Update(migrate); err != nil {
+	err = db.View(current)
+	if errors.Is(err, errNeedsMigration) {
+		err = db.Update(migrate) // else up to date: no write, no fsync on open
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -82,6 +90,11 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrLocked
+	}
+	if db != nil {
+		// ApplyGrouped's wait for company: long enough to gather the
+		// fetches finishing together, short beside a fetch.
+		db.MaxBatchDelay = 2 * time.Millisecond
 	}
 	return db, err
 }

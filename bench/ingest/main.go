@@ -31,14 +31,15 @@ func main() {
 	items := flag.Int("items", 20, "items per source")
 	runs := flag.Int("runs", 3, "runs; medians are reported")
 	conc := flag.Int("concurrency", 8, "[fetch].concurrency, and the floor's parsing goroutines")
+	cpuprofile := flag.String("cpuprofile", "", "after the runs, profile one in-process first pass into `FILE`")
 	flag.Parse()
-	if err := run(*sources, *items, *runs, *conc); err != nil {
+	if err := run(*sources, *items, *runs, *conc, *cpuprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "ingest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sources, items, runs, conc int) error {
+func run(sources, items, runs, conc int, cpuprofile string) error {
 	tmp, err := os.MkdirTemp("", "tributary-bench-ingest")
 	if err != nil {
 		return err
@@ -83,16 +84,27 @@ func run(sources, items, runs, conc int) error {
 		if err != nil {
 			return err
 		}
-		nm := srv.NotModified.Load()
+		nm, nr := srv.NotModified.Load(), srv.Requests.Load()
 		d2, err := fetchPass(bin, cfg)
 		if err != nil {
 			return fmt.Errorf("second pass: %w", err)
 		}
-		got304 := srv.NotModified.Load() - nm
+		got304, asked := srv.NotModified.Load()-nm, srv.Requests.Load()-nr
+		if got304 != int64(sources) || asked != int64(sources) {
+			return fmt.Errorf("second pass: %d requests, %d answered 304, for %d sources: not the all-304 pass measured", asked, got304, sources)
+		}
 		df := parseFloor(srv.Docs(), conc)
 		first, second, floor = append(first, d1), append(second, d2), append(floor, df)
 		fmt.Printf("run %d: first pass %v, stored %d/%d items; second pass %v, %d/%d answered 304; gofeed floor %v\n",
 			r+1, d1.Round(time.Millisecond), stored, sources*items, d2.Round(time.Millisecond), got304, sources, df.Round(time.Millisecond))
+	}
+	if cpuprofile != "" {
+		if err := profilePass(tmp, srv, sources, conc, cpuprofile); err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
+	}
+	if runs == 0 {
+		return nil
 	}
 	m1, m2, mf := benchutil.Median(first), benchutil.Median(second), benchutil.Median(floor)
 	tput := float64(sources) / m1.Seconds()

@@ -1,6 +1,7 @@
 // Command serve measures how fast the daemon serves /feed.atom under a
 // bounded load (50 connections for 10 s) while a fetch pass runs, against a
-// Go handler writing the same bytes from memory under the same load. Run from
+// Go handler writing the same bytes from memory under the same load (in a
+// process of its own, as the daemon is). Run from
 // the repository root:
 //
 //	go run ./bench/serve -runs 3
@@ -17,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/tributary-feeds/tributary/bench/internal/benchutil"
@@ -28,7 +30,15 @@ func main() {
 	conns := flag.Int("conns", 50, "connections")
 	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
 	runs := flag.Int("runs", 3, "runs; medians are reported")
+	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
+	bodyFile := flag.String("memory-handler", "", "internal: serve `FILE` from memory on -listen, as the memory handler's own process")
+	listen := flag.String("listen", "", "internal: the memory handler's address")
 	flag.Parse()
+	if *bodyFile != "" {
+		memoryHandler(*bodyFile, *listen)
+		return
+	}
+	perfFile = *perfOut
 	if err := run(*sources, *conns, *dur, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
@@ -36,6 +46,8 @@ func main() {
 }
 
 const maxRequests = 2_000_000 // a bound on each run, besides its duration
+
+var perfFile string
 
 func run(sources, conns int, dur time.Duration, runs int) error {
 	tmp, err := os.MkdirTemp("", "tributary-bench-serve")
@@ -55,8 +67,8 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 	fmt.Printf("machine: %d cores, %s; %d connections for %v; daemon fetching %d sources meanwhile\n",
 		runtime.NumCPU(), runtime.Version(), conns, dur, sources)
 
-	var ours, mem []float64
-	var p99s []time.Duration
+	var ours, mem, idles []float64
+	var p99s, idleP99s []time.Duration
 	for r := range runs {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", r))
 		os.MkdirAll(dir, 0o755)
@@ -83,30 +95,82 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 			daemon.Process.Kill()
 			return err
 		}
+		before := srv.Requests.Load()
+		var rec *exec.Cmd
+		if perfFile != "" && r == 0 {
+			rec = exec.Command("perf", "record", "-F", "499", "-g", "-o", perfFile, "-p", strconv.Itoa(daemon.Process.Pid), "--", "sleep", strconv.Itoa(int(dur.Seconds())))
+			rec.Stderr = os.Stderr
+			if err := rec.Start(); err != nil {
+				return fmt.Errorf("perf: %w", err)
+			}
+		}
 		d := benchutil.Load(feedURL, conns, dur, maxRequests, nil)
+		if rec != nil {
+			rec.Wait()
+		}
+		during := srv.Requests.Load() - before
+		// The same daemon once its pass is over: what serving costs alone.
+		for deadline := time.Now().Add(2 * time.Minute); srv.Requests.Load() < int64(sources*(r+1)) && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(time.Second)
+		var rec2 *exec.Cmd
+		if perfFile != "" && r == 0 {
+			rec2 = exec.Command("perf", "record", "-F", "499", "-g", "-o", perfFile+".after", "-p", strconv.Itoa(daemon.Process.Pid), "--", "sleep", strconv.Itoa(int(dur.Seconds())))
+			if err := rec2.Start(); err != nil {
+				return fmt.Errorf("perf: %w", err)
+			}
+		}
+		idle := benchutil.Load(feedURL, conns, dur, maxRequests, nil)
+		if rec2 != nil {
+			rec2.Wait()
+		}
 		daemon.Process.Kill()
 		daemon.Wait()
 
-		// The same bytes from memory, under the same load.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		// The same bytes from memory, under the same load, from a process
+		// of its own as the daemon is (in this one, the server would share
+		// the load client's scheduler and skip the switches between them).
+		bodyPath := filepath.Join(dir, "body.atom")
+		if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
+			return err
+		}
+		memAddr, err := freeAddr()
 		if err != nil {
 			return err
 		}
-		plain := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-			w.Write(body)
-		})}
-		go plain.Serve(ln)
-		m := benchutil.Load("http://"+ln.Addr().String()+"/feed.atom", conns, dur, maxRequests, nil)
-		plain.Close()
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		plain := exec.Command(self, "-memory-handler", bodyPath, "-listen", memAddr)
+		plain.Stderr = os.Stderr
+		if err := plain.Start(); err != nil {
+			return err
+		}
+		if _, err := waitBody("http://" + memAddr + "/feed.atom"); err != nil {
+			plain.Process.Kill()
+			return err
+		}
+		m := benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil)
+		plain.Process.Kill()
+		plain.Wait()
 
-		fmt.Printf("run %d: tributary %.0f req/s (p50 %v, p99 %v, %d errors); memory handler %.0f req/s (p99 %v); body %d bytes\n",
-			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, m.RPS(), m.P99.Round(time.Microsecond), len(body))
+		fmt.Printf("run %d: tributary during the fetch pass %.0f req/s (p50 %v, p99 %v, %d errors; %d feeds fetched meanwhile); after it %.0f req/s (p99 %v); memory handler %.0f req/s (p99 %v); body %d bytes\n",
+			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, during,
+			idle.RPS(), idle.P99.Round(time.Microsecond), m.RPS(), m.P99.Round(time.Microsecond), len(body))
+		if d.Errors > 0 {
+			fmt.Printf("  first error: %s\n", d.FirstErr)
+		}
 		ours, mem, p99s = append(ours, d.RPS()), append(mem, m.RPS()), append(p99s, d.P99)
+		idles, idleP99s = append(idles, idle.RPS()), append(idleP99s, idle.P99)
 	}
-	o, m := benchutil.MedianF(ours), benchutil.MedianF(mem)
-	fmt.Printf("\nmedian of %d runs: tributary %.0f req/s, memory handler %.0f req/s, ratio %.2f (target ≥ 0.80); p99 %v (target < 50ms)\n",
-		runs, o, m, o/m, benchutil.Median(p99s).Round(time.Microsecond))
+	o, m, i := benchutil.MedianF(ours), benchutil.MedianF(mem), benchutil.MedianF(idles)
+	fmt.Printf("\nmedian of %d runs (%d cores):\n", runs, runtime.NumCPU())
+	fmt.Printf("  during a fetch pass: tributary %.0f req/s, ratio to the memory handler %.2f (target ≥ 0.80); p99 %v (target < 50ms)\n",
+		o, o/m, benchutil.Median(p99s).Round(time.Microsecond))
+	fmt.Printf("  after it:            tributary %.0f req/s, ratio %.2f; p99 %v\n", i, i/m, benchutil.Median(idleP99s).Round(time.Microsecond))
+	fmt.Printf("  memory handler:      %.0f req/s\n", m)
 	return nil
 }
 
@@ -136,4 +200,22 @@ func waitBody(url string) ([]byte, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// memoryHandler serves the bytes of file at every path on addr until killed:
+// Content-Type and Content-Length set, as tributary sends them.
+func memoryHandler(file, addr string) {
+	body, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+	n := strconv.Itoa(len(body))
+	err = http.ListenAndServe(addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+		w.Header().Set("Content-Length", n)
+		w.Write(body)
+	}))
+	fmt.Fprintln(os.Stderr, "serve:", err)
+	os.Exit(1)
 }

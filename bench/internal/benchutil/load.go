@@ -2,6 +2,7 @@ package benchutil
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -13,6 +14,7 @@ import (
 type LoadResult struct {
 	Requests int
 	Errors   int
+	FirstErr string // what the first error was
 	Elapsed  time.Duration
 	P50, P99 time.Duration
 }
@@ -32,6 +34,7 @@ func Load(url string, conns int, d time.Duration, maxRequests int, header http.H
 	var mu sync.Mutex
 	var lat []time.Duration
 	var errs int
+	var firstErr string
 	var wg sync.WaitGroup
 	budget := make(chan struct{}, maxRequests)
 	for range maxRequests {
@@ -43,6 +46,7 @@ func Load(url string, conns int, d time.Duration, maxRequests int, header http.H
 		wg.Go(func() {
 			var mine []time.Duration
 			bad := 0
+			first := ""
 			for range budget {
 				if ctx.Err() != nil {
 					break
@@ -56,13 +60,21 @@ func Load(url string, conns int, d time.Duration, maxRequests int, header http.H
 				if err != nil {
 					if ctx.Err() == nil {
 						bad++
+						if first == "" {
+							first = err.Error()
+						}
 					}
 					continue
 				}
 				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if err != nil || resp.StatusCode != 200 {
-					bad++
+					if ctx.Err() == nil {
+						bad++
+						if first == "" {
+							first = fmt.Sprintf("status %d, body error %v", resp.StatusCode, err)
+						}
+					}
 					continue
 				}
 				mine = append(mine, time.Since(t0))
@@ -70,11 +82,14 @@ func Load(url string, conns int, d time.Duration, maxRequests int, header http.H
 			mu.Lock()
 			lat = append(lat, mine...)
 			errs += bad
+			if firstErr == "" {
+				firstErr = first
+			}
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	r := LoadResult{Requests: len(lat), Errors: errs, Elapsed: time.Since(start)}
+	r := LoadResult{Requests: len(lat), Errors: errs, FirstErr: firstErr, Elapsed: time.Since(start)}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	if len(lat) > 0 {
 		r.P50 = lat[len(lat)/2]

@@ -74,14 +74,18 @@ type Server struct {
 	srv   *http.Server
 }
 
-// Start generates n feeds and serves them.
-func Start(n, items int) (*Server, error) {
+// Start generates n feeds and serves them on a free loopback port.
+func Start(n, items int) (*Server, error) { return StartOn("127.0.0.1:0", n, items) }
+
+// StartOn is Start on addr (a loopback address), so that a store built by
+// an earlier run finds its sources' URLs unchanged.
+func StartOn(addr string, n, items int) (*Server, error) {
 	s := &Server{Items: items, docs: make([][]byte, n), etags: make([]string, n)}
 	for i := range n {
 		s.docs[i] = Feed(i, items)
 		s.etags[i] = fmt.Sprintf(`"%x"`, sha256.Sum256(s.docs[i]))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
