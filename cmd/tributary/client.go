@@ -79,6 +79,21 @@ func (c *adminClient) do(ctx context.Context, method, path string, timeout time.
 	return resp, cancel, nil
 }
 
+// call sends one request to the daemon and returns the body of its 200
+// answer; any other answer is an error with the daemon's words.
+func (c *adminClient) call(ctx context.Context, method, path string, timeout time.Duration) ([]byte, error) {
+	resp, cancel, err := c.do(ctx, method, path, timeout)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, failure(resp)
+	}
+	return io.ReadAll(resp.Body)
+}
+
 // failure describes a non-2xx answer with the body the daemon gave.
 func failure(resp *http.Response) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))

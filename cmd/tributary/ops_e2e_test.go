@@ -512,9 +512,12 @@ func slowServer(t *testing.T, delay time.Duration) (*feedServer, chan struct{}) 
 	return fs, arrived
 }
 
-func TestStopWaitsForFetchesUnderWay(t *testing.T) {
-	srv, arrived := slowServer(t, 2*time.Second)
-	dir := t.TempDir()
+// startSlowDaemon starts the daemon on one source whose server answers after
+// delay, and returns once that fetch is under way.
+func startSlowDaemon(t *testing.T, delay time.Duration, timeout string) (d *daemon, dir string) {
+	t.Helper()
+	srv, arrived := slowServer(t, delay)
+	dir = t.TempDir()
 	addr := freeAddr(t)
 	cfgPath := writeConfig(t, dir, fmt.Sprintf(`
 [server]
@@ -522,14 +525,19 @@ listen = %q
 [store]
 path = "store.db"
 [fetch]
-timeout = "20s"
+timeout = %q
 jitter = "0s"
 [[source]]
 name = "slow"
 url = "%s/slow.xml"
-`, addr, srv.URL))
-	d := startDaemon(t, cfgPath, addr)
+`, addr, timeout, srv.URL))
+	d = startDaemon(t, cfgPath, addr)
 	<-arrived
+	return d, dir
+}
+
+func TestStopWaitsForFetchesUnderWay(t *testing.T) {
+	d, dir := startSlowDaemon(t, 2*time.Second, "20s")
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	if code := d.exitCode(t, 20*time.Second); code != 0 {
 		t.Fatalf("exit %d after SIGTERM\n%s", code, d.stderr)
@@ -544,23 +552,7 @@ url = "%s/slow.xml"
 }
 
 func TestSecondSignalExitsAtOnce(t *testing.T) {
-	srv, arrived := slowServer(t, time.Minute)
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	cfgPath := writeConfig(t, dir, fmt.Sprintf(`
-[server]
-listen = %q
-[store]
-path = "store.db"
-[fetch]
-timeout = "2m"
-jitter = "0s"
-[[source]]
-name = "slow"
-url = "%s/slow.xml"
-`, addr, srv.URL))
-	d := startDaemon(t, cfgPath, addr)
-	<-arrived
+	d, dir := startSlowDaemon(t, time.Minute, "2m")
 	d.cmd.Process.Signal(syscall.SIGINT)
 	waitFor(t, "the stop to begin", func() bool { return strings.Contains(d.stderr.String(), "tributary stopping") }, d.stderr)
 	start := time.Now()

@@ -26,18 +26,11 @@ func cmdReload(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
-	resp, cancel, err := c.do(context.Background(), http.MethodPost, "/admin/reload", time.Minute)
+	body, err := c.call(context.Background(), http.MethodPost, "/admin/reload", time.Minute)
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary: reload:", err)
 		return exitFail
 	}
-	defer cancel()
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintln(stderr, "tributary: reload:", failure(resp))
-		return exitFail
-	}
-	body, _ := io.ReadAll(resp.Body)
 	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
 	return exitOK
 }

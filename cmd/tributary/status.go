@@ -25,18 +25,7 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
-	resp, cancel, err := c.do(context.Background(), http.MethodGet, "/api/sources", 30*time.Second)
-	if err != nil {
-		fmt.Fprintln(stderr, "tributary: status:", err)
-		return exitFail
-	}
-	defer cancel()
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintln(stderr, "tributary: status:", failure(resp))
-		return exitFail
-	}
-	body, err := io.ReadAll(resp.Body)
+	body, err := c.call(context.Background(), http.MethodGet, "/api/sources", 30*time.Second)
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary: status:", err)
 		return exitFail
