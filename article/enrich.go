@@ -138,7 +138,7 @@ func (a *Article) Enrich(page []byte, pageURL *url.URL, opt EnrichOptions) {
 		a.StatedRead = p.StatedRead
 	}
 	if p.ReadTime > a.ReadTime {
-		a.ReadTime, a.From["read_time"] = p.ReadTime, "page"
+		a.ReadTime, a.From["read_time"] = p.ReadTime, FromPage
 	}
 	// The body replaces the content only when it holds at least as much
 	// text: a shorter one is a failed extraction, not a better article.

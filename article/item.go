@@ -103,7 +103,7 @@ func (a *Article) setBody(content, description string, base *url.URL) {
 	}
 	if strings.TrimSpace(t) != "" {
 		a.ReadTime = ReadMinutes(t)
-		a.From["read_time"] = "feed"
+		a.From["read_time"] = FromFeed
 		if n := StatedMinutes(t); n > 0 {
 			a.StatedRead = n
 		}

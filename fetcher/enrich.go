@@ -40,12 +40,14 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 	// Articles the feed brings again keep what their page (or comment feed)
 	// gave before: the page is fetched once, and the store would otherwise
 	// overwrite it with the feed's own fields.
-	if prev, err := f.st.Articles(ctx, ids); err != nil {
-		f.log.Error("enrich: read stored articles", "source", src.Name, "error", err)
-	} else {
-		for i := range arts {
-			if p, ok := prev[arts[i].ID]; ok {
-				keepEnriched(&p, &arts[i], src.FullText)
+	if src.Enrich || src.CountComments {
+		if prev, err := f.st.Articles(ctx, ids); err != nil {
+			f.log.Error("enrich: read stored articles", "source", src.Name, "error", err)
+		} else {
+			for i := range arts {
+				if p, ok := prev[arts[i].ID]; ok {
+					arts[i].KeepEnrichment(&p, src.FullText)
+				}
 			}
 		}
 	}
@@ -177,31 +179,4 @@ func absURL(ref, base string) (*url.URL, error) {
 		return nil, errors.New("not an http(s) URL: " + u.String())
 	}
 	return u, nil
-}
-
-// keepEnriched carries into cur (the feed's version of a stored article)
-// what enrichment gave prev and the feed does not say.
-func keepEnriched(prev, cur *article.Article, fullText bool) {
-	if len(cur.Authors) == 0 {
-		cur.Authors = prev.Authors
-	}
-	if cur.Comments == nil {
-		cur.Comments = prev.Comments
-	}
-	if cur.StatedRead == 0 {
-		cur.StatedRead = prev.StatedRead
-	}
-	if fullText && prev.Content != "" && cur.Title == prev.Title && cur.Link == prev.Link {
-		cur.Content, cur.ReadTime = prev.Content, prev.ReadTime
-	} else if cur.ReadTime == 0 {
-		cur.ReadTime = prev.ReadTime
-	}
-	for k, v := range prev.From {
-		if _, ok := cur.From[k]; !ok {
-			if cur.From == nil {
-				cur.From = map[string]string{}
-			}
-			cur.From[k] = v
-		}
-	}
 }

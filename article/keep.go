@@ -1,0 +1,43 @@
+package article
+
+// Where a read time was counted (Article.From["read_time"]).
+const (
+	FromFeed = "feed" // the item's own content or summary
+	FromPage = "page" // the article's page, when enriched
+)
+
+// KeepEnrichment carries into a, the feed's version of an article the store
+// holds as prev, what enriching prev's page gave it: a page is fetched once,
+// and without this every refetch would undo it. The rules are Enrich's: the
+// page's byline and comment count where the feed gives none (a count the
+// feed gives is newer), its stated read time, its read time when longer, and
+// with fullText its body, as long as the article's title and link stay.
+func (a *Article) KeepEnrichment(prev *Article, fullText bool) {
+	keep := func(field string) {
+		if v, ok := prev.From[field]; ok {
+			if a.From == nil {
+				a.From = map[string]string{}
+			}
+			a.From[field] = v
+		}
+	}
+	if len(a.Authors) == 0 && len(prev.Authors) > 0 {
+		a.Authors = prev.Authors
+		keep("author")
+	}
+	if a.Comments == nil && prev.Comments != nil {
+		a.Comments = prev.Comments
+		keep("comments")
+	}
+	if a.StatedRead == 0 {
+		a.StatedRead = prev.StatedRead
+	}
+	if fullText && prev.From["content"] == FromReadability && a.Title == prev.Title && a.Link == prev.Link {
+		a.Content = prev.Content
+		keep("content")
+	}
+	if prev.From["read_time"] == FromPage && prev.ReadTime > a.ReadTime {
+		a.ReadTime = prev.ReadTime
+		keep("read_time")
+	}
+}
