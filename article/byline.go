@@ -63,7 +63,7 @@ func CleanByline(raw string) []string {
 }
 
 func cleanByline(raw string) []string {
-	raw = cleanText(raw)
+	raw = CleanText(raw)
 	if strings.ContainsAny(raw, "<&") {
 		raw = htmlText(raw)
 	}

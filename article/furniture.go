@@ -38,7 +38,7 @@ func hasFurnitureClass(n *html.Node) bool {
 // like furniture that holds most of the text is the article itself (pages
 // wrap whole stories in "share" containers) and is kept.
 func readableText(fragment string) string {
-	fragment = cleanText(fragment)
+	fragment = CleanText(fragment)
 	if !strings.ContainsRune(fragment, '<') {
 		return html.UnescapeString(fragment)
 	}

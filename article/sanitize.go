@@ -31,7 +31,7 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 // characters dropped, relative URLs made absolute against base (nil: left
 // relative), then the policy above applied.
 func Sanitize(fragment string, base *url.URL) string {
-	fragment = cleanText(fragment)
+	fragment = CleanText(fragment)
 	if strings.TrimSpace(fragment) == "" {
 		return ""
 	}
@@ -40,12 +40,12 @@ func Sanitize(fragment string, base *url.URL) string {
 		// escape it (its tokenizer decodes nothing here). Half the fields
 		// of a feed (most descriptions) are this; parsing them twice cost
 		// a tenth of a fetch.
-		return strings.TrimSpace(cleanText(html.EscapeString(fragment)))
+		return strings.TrimSpace(CleanText(html.EscapeString(fragment)))
 	}
 	if base != nil {
 		fragment = absolutiseFragment(fragment, base)
 	}
-	return strings.TrimSpace(cleanText(policy().Sanitize(fragment)))
+	return strings.TrimSpace(CleanText(policy().Sanitize(fragment)))
 }
 
 // absolutiseFragment parses fragment as the body of a document, rewrites its

@@ -76,7 +76,7 @@ func TestSanitizePlainTextShortcut(t *testing.T) {
 		"",
 		"   ",
 	} {
-		slow := strings.TrimSpace(cleanText(policy().Sanitize(absolutiseFragment(cleanText(in), base))))
+		slow := strings.TrimSpace(CleanText(policy().Sanitize(absolutiseFragment(CleanText(in), base))))
 		if got := Sanitize(in, base); got != slow {
 			t.Errorf("Sanitize(%q) = %q, the parser and policy give %q", in, got, slow)
 		}

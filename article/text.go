@@ -10,9 +10,9 @@ import (
 	nethtml "golang.org/x/net/html"
 )
 
-// cleanText drops invalid UTF-8 and control characters (keeping tab and
+// CleanText drops invalid UTF-8 and control characters (keeping tab and
 // newline): both break XML and JSON downstream (see dependencies.md).
-func cleanText(s string) string {
+func CleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
@@ -63,13 +63,13 @@ func isBadControl(r rune) bool {
 // PlainText turns a title-like string into plain text: tags dropped, entities
 // decoded, control characters dropped and white space collapsed.
 func PlainText(s string) string {
-	s = cleanText(s)
+	s = CleanText(s)
 	if reTag.MatchString(s) {
 		s = htmlText(s)
 	} else {
 		s = html.UnescapeString(s)
 	}
-	return collapseSpace(cleanText(s))
+	return collapseSpace(CleanText(s))
 }
 
 // reTag matches something that is surely a tag, so that a title such as

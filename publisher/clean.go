@@ -8,53 +8,16 @@ import (
 	"github.com/tributary-feeds/tributary/store"
 )
 
-// clean makes s safe to emit in XML and JSON: invalid UTF-8 becomes U+FFFD,
-// and characters XML 1.0 forbids or parsers choke on (C0 controls but tab,
-// newline and carriage return; C1 controls; U+FFFE, U+FFFF) are dropped.
-// gorilla/feeds writes them raw, even inside CDATA, which breaks every
-// parser downstream.
+// clean makes s safe to emit in XML and JSON: gorilla/feeds writes control
+// characters and invalid UTF-8 raw, even inside CDATA, which breaks every
+// parser downstream. Articles are cleaned when normalised; this is the last
+// line, for whatever reached the store another way. Invalid bytes become
+// U+FFFD here, so that a reader sees something was lost.
 func clean(s string) string {
-	if isClean(s) {
-		return s
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(r rune) rune {
-		if badRune(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func isClean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-			return false
-		}
-		if c >= utf8.RuneSelf {
-			if !utf8.ValidString(s[i:]) {
-				return false
-			}
-			for _, r := range s[i:] {
-				if badRune(r) {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	return true
-}
-
-func badRune(r rune) bool {
-	switch {
-	case r == '\t' || r == '\n' || r == '\r':
-		return false
-	case r < 0x20, r >= 0x7f && r <= 0x9f, r == 0xfffe, r == 0xffff:
-		return true
-	}
-	return false
+	return article.CleanText(s)
 }
 
 func cleanAll(ss []string) []string {
