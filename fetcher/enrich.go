@@ -101,7 +101,7 @@ func (f *Fetcher) enrichPage(ctx context.Context, cfg *config.Config, src config
 		Accept:    acceptPages,
 		Timeout:   cfg.Fetch.Timeout.Duration,
 		MaxBody:   int64(cfg.Fetch.MaxBodySize),
-		Client:    f.pageClient,
+		Source:    src.Name,
 	})
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func (f *Fetcher) countComments(ctx context.Context, cfg *config.Config, src con
 		Accept:    acceptFeeds,
 		Timeout:   cfg.Fetch.Timeout.Duration,
 		MaxBody:   int64(cfg.Fetch.MaxBodySize),
-		Client:    f.pageClient,
+		Source:    src.Name,
 	})
 	if err != nil {
 		return err

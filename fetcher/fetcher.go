@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime"
 	"sync"
@@ -61,8 +60,9 @@ type Fetcher struct {
 	st  *store.Store
 	log *slog.Logger
 
-	feedClient *http.Client // sources' own URLs: configured by the operator
-	pageClient *http.Client // third-party links: guarded against private addresses
+	// client fetches feeds, pages and comment feeds; its transport checks
+	// the address of every hop (see guard.go).
+	client *http.Client
 
 	mu        sync.Mutex
 	cfg       *config.Config
@@ -94,6 +94,11 @@ func (f *Fetcher) Observe(fn func(Outcome)) {
 
 // New returns a Fetcher for cfg's sources, storing into st.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
+	return NewWithOptions(cfg, st, log, Options{})
+}
+
+// NewWithOptions is New with settings that are not configuration.
+func NewWithOptions(cfg *config.Config, st *store.Store, log *slog.Logger, opts Options) *Fetcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -110,13 +115,7 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 		pending:  map[string]store.SourceState{},
 		hints:    map[string]feedHints{},
 	}
-	f.feedClient = newClient(newTransport(nil))
-	f.pageClient = newClient(newTransport(func(ip net.IP) error {
-		if f.config().Fetch.AllowPrivate {
-			return nil
-		}
-		return refusePrivate(ip)
-	}))
+	f.client = newClient(newGuardedTransport(opts, func() bool { return f.config().Fetch.AllowPrivate }))
 	return f
 }
 

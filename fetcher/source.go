@@ -64,7 +64,8 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		LastModified: state.LastModified,
 		Timeout:      cfg.Fetch.Timeout.Duration,
 		MaxBody:      int64(cfg.Fetch.MaxBodySize),
-		Client:       f.feedClient,
+		Source:       src.Name,
+		Trusted:      src.URL,
 	})
 	if resp != nil {
 		o.Status = resp.Status
