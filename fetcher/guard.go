@@ -52,6 +52,8 @@ type Options struct {
 	// let through, instead of dialling it: tests send the simulated
 	// addresses to a loopback listener.
 	Connect func(ctx context.Context, network string, addr netip.AddrPort) (net.Conn, error)
+	// Now, when set, is the clock that schedules retries of article pages.
+	Now func() time.Time
 }
 
 // isPrivate reports whether a is anything but a public unicast address:
