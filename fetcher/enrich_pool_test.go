@@ -51,6 +51,20 @@ func (p *stallingPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// allEnriched checks that every article of source has its page's read time
+// and that no page is owed.
+func allEnriched(t *testing.T, st *store.Store, source, when string) {
+	t.Helper()
+	for _, a := range articles(t, st, source) {
+		if a.From["read_time"] != "page" {
+			t.Errorf("%s: %s not enriched: %v", when, a.Title, a.From)
+		}
+	}
+	if s := stateOf(t, st, source); len(s.Unenriched) != 0 {
+		t.Errorf("%s: pages still owed: %v", when, s.Unenriched)
+	}
+}
+
 func wait[T any](t *testing.T, ch <-chan T, what string) T {
 	t.Helper()
 	select {
@@ -104,14 +118,7 @@ func TestSlowPagesDoNotHoldFetchSlots(t *testing.T) {
 	if o := wait(t, slow, "the slow source"); o.Result != ResultNew || o.New != 2 {
 		t.Errorf("slow source: %v", o)
 	}
-	for _, a := range articles(t, st, "slow") {
-		if a.From["read_time"] != "page" {
-			t.Errorf("%s: not enriched once its page answered: %v", a.Title, a.From)
-		}
-	}
-	if s := stateOf(t, st, "slow"); len(s.Unenriched) != 0 {
-		t.Errorf("pages still owed: %v", s.Unenriched)
-	}
+	allEnriched(t, st, "slow", "once its pages answered")
 }
 
 // TestEnrichBudget: when a fetch's enrichment budget runs out, its articles
@@ -172,14 +179,7 @@ func TestEnrichBudget(t *testing.T) {
 	if conditional != 0 {
 		t.Errorf("the feed was asked conditionally while pages were owed (%d)", conditional)
 	}
-	for _, a := range articles(t, st, "blog") {
-		if a.From["read_time"] != "page" {
-			t.Errorf("%s: not enriched on the next fetch: %v", a.Title, a.From)
-		}
-	}
-	if s := stateOf(t, st, "blog"); len(s.Unenriched) != 0 {
-		t.Errorf("still owed: %v", s.Unenriched)
-	}
+	allEnriched(t, st, "blog", "on the next fetch")
 	// Nothing owed: the feed is asked conditionally again.
 	if o := f.Once(context.Background())[0]; !o.NotModified || o.Status != http.StatusNotModified {
 		t.Errorf("third fetch: %v (status %d), want a 304", o, o.Status)
@@ -241,14 +241,7 @@ func TestRefusedPagesEnrichedWhenAllowed(t *testing.T) {
 	if n := es.pages(); n != 2 {
 		t.Errorf("%d pages fetched after allow_private was turned on, want 2", n)
 	}
-	for _, a := range articles(t, st, "blog") {
-		if a.From["read_time"] != "page" {
-			t.Errorf("%s: not enriched after allow_private was turned on: %v", a.Title, a.From)
-		}
-	}
-	if s := stateOf(t, st, "blog"); len(s.Unenriched) != 0 {
-		t.Errorf("still owed: %v", s.Unenriched)
-	}
+	allEnriched(t, st, "blog", "after allow_private was turned on")
 }
 
 // TestFailedPagesRetriedWithBackoff: a page that fails is tried again once
