@@ -197,3 +197,29 @@ func TestFeedRedirectsArePrivateAddressChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedConnectionsAreNotReused: a connection opened to a source's
+// configured private host is never reused by another source's redirect to
+// that host, which is checked (a pooled connection is not dialled again).
+func TestTrustedConnectionsAreNotReused(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("private.test/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(rssFeed("http://private.test", "internal")))
+	})
+	mux.Handle("public.test/to-private", http.RedirectHandler("http://private.test/feed", http.StatusFound))
+	nw := newFakeNet(t, mux)
+	cfg := testConfig(src("lan", "http://private.test/feed"), src("outside", "http://public.test/to-private"))
+	st := newStore(t)
+	f := NewWithOptions(cfg, st, nil, nw.options())
+	if o := f.Once(context.Background(), "lan")[0]; o.Result != ResultNew {
+		t.Fatalf("the configured private host: %v", o)
+	}
+	o := f.Once(context.Background(), "outside")[0]
+	var pe *PrivateAddressError
+	if !errors.As(o.Err, &pe) || pe.Addr != netip.MustParseAddr("10.1.2.3") {
+		t.Errorf("a redirect to the trusted host of another source: %v", o)
+	}
+	if n := len(articles(t, st, "outside")); n != 0 {
+		t.Errorf("%d articles stored through a reused connection", n)
+	}
+}
