@@ -318,3 +318,33 @@ func TestFailedPagesRetriedWithBackoff(t *testing.T) {
 		t.Errorf("owed for an article no longer listed: %v", s.Unenriched)
 	}
 }
+
+// TestStoppedEnrichmentStoresAndOwes: when the caller gives up (the daemon
+// stops) while pages are pending, the fetch does not wait for them: its
+// articles are stored at once, the pages owed.
+func TestStoppedEnrichmentStoresAndOwes(t *testing.T) {
+	pages := newStallingPages()
+	mux := http.NewServeMux()
+	mux.HandleFunc("public.test/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(rssFeed("http://public.test", "a", "b")))
+	})
+	mux.Handle("public.test/page/", pages)
+	nw := newFakeNet(t, mux)
+	t.Cleanup(pages.release)
+	cfg := testConfig(config.Source{Name: "blog", URL: "http://public.test/feed", Enrich: true})
+	cfg.Fetch.Timeout = config.Duration{Duration: time.Minute}
+	cfg.Fetch.EnrichBudget = config.Duration{Duration: time.Minute}
+	st := newStore(t)
+	f := NewWithOptions(cfg, st, nil, nw.options())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan []Outcome, 1)
+	go func() { done <- f.Once(ctx) }()
+	wait(t, pages.started, "a page request")
+	cancel()
+	if o := wait(t, done, "the fetch, once stopped")[0]; o.Result != ResultNew || o.New != 2 {
+		t.Errorf("stopped fetch: %v", o)
+	}
+	if s := stateOf(t, st, "blog"); len(s.Unenriched) != 2 {
+		t.Errorf("owed after a stop: %v, want both pages", s.Unenriched)
+	}
+}
