@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/tributary-feeds/tributary/config"
 )
 
 func TestIsPrivate(t *testing.T) {
@@ -221,5 +224,36 @@ func TestTrustedConnectionsAreNotReused(t *testing.T) {
 	}
 	if n := len(articles(t, st, "outside")); n != 0 {
 		t.Errorf("%d articles stored through a reused connection", n)
+	}
+}
+
+// TestPagesRefusedAfterDNS: without hooks, the real dialer's Control sees
+// the address a name resolved to: a page on "localhost" is refused as
+// loopback, and the error names the page and the address.
+func TestPagesRefusedAfterDNS(t *testing.T) {
+	pageHits := newCounter()
+	var base string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(rssFeed(base, "a")))
+	})
+	mux.HandleFunc("/page/", func(w http.ResponseWriter, r *http.Request) { articlePage(w, r) })
+	srv := serve(t, pageHits.wrap(mux))
+	base = strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil))
+	cfg := testConfig(config.Source{Name: "blog", URL: srv.URL + "/feed", Enrich: true})
+	st := newStore(t)
+	if o := New(cfg, st, log).Once(context.Background())[0]; o.Result != ResultNew {
+		t.Fatal(o)
+	}
+	if n := pageHits.get("/page/a"); n != 0 {
+		t.Errorf("a page on localhost was fetched")
+	}
+	if !strings.Contains(logs.String(), "GET "+base+"/page/a: refused private address ") {
+		t.Errorf("no refusal naming the page logged:\n%s", logs.String())
+	}
+	if s := stateOf(t, st, "blog"); s.EnrichFailures != 1 || len(s.Unenriched) != 1 {
+		t.Errorf("failures %d, owed %v", s.EnrichFailures, s.Unenriched)
 	}
 }
