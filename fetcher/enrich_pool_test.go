@@ -169,6 +169,9 @@ func TestEnrichBudget(t *testing.T) {
 	}
 
 	pages.release()
+	roomy := *cfg // the pages answer now; a loaded machine must not make them late
+	roomy.Fetch.EnrichBudget = config.Duration{Duration: time.Minute}
+	f.Reload(&roomy)
 	o = f.Once(context.Background())[0]
 	if o.Result != ResultUpdated || o.Updated != 2 {
 		t.Errorf("second fetch: %v, want both articles updated by their pages", o)
