@@ -61,6 +61,12 @@ type Fetch struct {
 	MaxBackoff   Duration `toml:"max_backoff"`
 	UserAgent    string   `toml:"user_agent"`
 	AllowPrivate bool     `toml:"allow_private"`
+	// EnrichConcurrency bounds article pages and comment feeds in flight
+	// at once, in all: enrichment's own pool, apart from Concurrency.
+	EnrichConcurrency int `toml:"enrich_concurrency"`
+	// EnrichBudget is how long one fetch's enrichment may take; articles
+	// left then are stored without it and enriched on a later fetch.
+	EnrichBudget Duration `toml:"enrich_budget"`
 }
 
 // Feed is the [feed] table: what Tributary publishes.
@@ -134,6 +140,9 @@ func Defaults() Config {
 			Jitter:      Duration{time.Minute},
 			MaxInterval: Duration{24 * time.Hour},
 			MaxBackoff:  Duration{24 * time.Hour},
+
+			EnrichConcurrency: 8,
+			EnrichBudget:      Duration{time.Minute},
 		},
 		Feed: Feed{
 			Title:       "Tributary",
@@ -254,6 +263,12 @@ func (c *Config) validate(pos positions) Problems {
 	}
 	if c.Fetch.MaxBackoff.Duration <= 0 {
 		bad("fetch.max_backoff", "must be positive")
+	}
+	if c.Fetch.EnrichConcurrency < 1 {
+		bad("fetch.enrich_concurrency", "must be at least 1, got %d", c.Fetch.EnrichConcurrency)
+	}
+	if c.Fetch.EnrichBudget.Duration <= 0 {
+		bad("fetch.enrich_budget", "must be positive")
 	}
 	if c.Feed.MaxItems < 1 {
 		bad("feed.max_items", "must be at least 1, got %d", c.Feed.MaxItems)

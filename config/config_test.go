@@ -39,6 +39,10 @@ func TestParseProblems(t *testing.T) {
 		{"cron tz panic", "[fetch]\nschedule = \"CRON_TZ=UTC\"\n", []string{"f.toml:2: fetch.schedule: invalid schedule"}},
 		{"never fires", "[fetch]\nschedule = \"0 0 31 2 *\"\n", []string{"f.toml:2: fetch.schedule: schedule \"0 0 31 2 *\" never fires"}},
 		{"bad duration", "[fetch]\ntimeout = \"30 seconds\"\n", []string{"f.toml:2"}},
+		{"enrichment pool and budget", "[fetch]\nenrich_concurrency = 0\nenrich_budget = \"0s\"\n", []string{
+			"f.toml:2: fetch.enrich_concurrency: must be at least 1, got 0",
+			"f.toml:3: fetch.enrich_budget: must be positive",
+		}},
 		{"source problems", `
 [[source]]
 name = "a"

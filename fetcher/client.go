@@ -9,11 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -42,26 +40,11 @@ const acceptPages = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 // errTooLarge is returned when a body exceeds [fetch].max_body_size.
 var errTooLarge = errors.New("body larger than max_body_size")
 
-// newTransport is a pooled transport that reuses connections. guard, when
-// set, is asked about every address dialled (after DNS, on every redirect).
-func newTransport(guard func(ip net.IP) error) *http.Transport {
-	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+// newTransport is a pooled transport that reuses connections, dialling
+// with d and using proxy (nil: none).
+func newTransport(d *dialer, proxy func(*http.Request) (*url.URL, error)) *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if guard != nil {
-		d.Control = func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip := net.ParseIP(host)
-			if ip == nil {
-				return fmt.Errorf("refusing to dial %s: not an IP address", address)
-			}
-			return guard(ip)
-		}
-		// A proxy would be the address dialled, hiding the real target.
-		tr.Proxy = nil
-	}
+	tr.Proxy = proxy
 	tr.DialContext = d.DialContext
 	tr.MaxIdleConnsPerHost = 4
 	tr.DisableCompression = true // we ask for and decode gzip, br and deflate ourselves
@@ -69,12 +52,17 @@ func newTransport(guard func(ip net.IP) error) *http.Transport {
 	return tr
 }
 
-func newClient(tr http.RoundTripper) *http.Client {
+// newClient is the client for feeds, pages and comment feeds alike: every
+// redirect hop is checked by tr.
+func newClient(tr *guardedTransport) *http.Client {
 	return &http.Client{
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
 				return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			}
+			if err := tr.checkRedirect(req); err != nil {
+				return err
 			}
 			if p, ok := req.Context().Value(redirectKey{}).(*redirects); ok && req.Response != nil {
 				switch req.Response.StatusCode {
@@ -99,15 +87,6 @@ type redirects struct {
 	broken bool // a temporary redirect was on the way
 }
 
-// refusePrivate is the SSRF guard for third-party links.
-func refusePrivate(ip net.IP) error {
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
-		return fmt.Errorf("refusing to fetch from %s: a loopback, private or link-local address ([fetch].allow_private is false)", ip)
-	}
-	return nil
-}
-
 func userAgent(cfg *config.Config, src config.Source) string {
 	switch {
 	case src.UserAgent != "":
@@ -127,7 +106,11 @@ type request struct {
 	LastModified string
 	Timeout      time.Duration
 	MaxBody      int64
-	Client       *http.Client
+	Source       string // the source the request is made for
+	// Trusted is the source's configured URL, for a request of its feed:
+	// its host is reached on every hop whatever its address. Empty for
+	// pages and comment feeds, whose every hop is checked.
+	Trusted string
 }
 
 // get performs one GET politely: at most [fetch].per_host at once to the
@@ -149,6 +132,13 @@ func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
 
 	rd := &redirects{}
 	ctx = context.WithValue(ctx, redirectKey{}, rd)
+	pol := &policy{source: r.Source}
+	if r.Trusted != "" {
+		if tu, err := url.Parse(r.Trusted); err == nil {
+			pol.trusted = tu.Hostname()
+		}
+	}
+	ctx = withPolicy(ctx, pol)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
@@ -163,10 +153,14 @@ func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
 		req.Header.Set("If-Modified-Since", r.LastModified)
 	}
 	start := time.Now()
-	resp, err := r.Client.Do(req)
+	resp, err := f.client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("GET %s: timed out after %v", r.URL, r.Timeout)
+		}
+		var pe *PrivateAddressError
+		if errors.As(err, &pe) && !pe.Redirect {
+			return nil, pe // it names the URL
 		}
 		return nil, fmt.Errorf("GET %s: %w", r.URL, unwrapURLError(err))
 	}

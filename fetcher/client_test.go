@@ -7,7 +7,6 @@ import (
 	"compress/zlib"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,15 +14,6 @@ import (
 
 	"github.com/andybalholm/brotli"
 )
-
-func parseIP(t *testing.T, s string) net.IP {
-	t.Helper()
-	ip := net.ParseIP(s)
-	if ip == nil {
-		t.Fatalf("bad IP %q", s)
-	}
-	return ip
-}
 
 // TestCompressionAndHeaders: gzip, br, deflate (zlib and raw) bodies are
 // decoded; the User-Agent names Tributary (or the source's own), Accept

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"sync"
+	"time"
 
 	"golang.org/x/net/html/charset"
 
@@ -16,32 +17,77 @@ import (
 	"github.com/tributary-feeds/tributary/store"
 )
 
-// enrichWorkers bounds one source's page fetches in flight; the per-host
-// limit applies on top.
+// enrichWorkers bounds one source's page fetches in flight, so that one
+// source cannot take all of [fetch] enrich_concurrency; the per-host limit
+// applies on top.
 const enrichWorkers = 4
 
-// enrich fetches, through the guarded client, each new article's page (for
-// sources with enrich) and each article's comment feed (with
-// count_comments). A failure leaves the feed's own fields and counts in
-// state.EnrichFailures.
+// pageRetryBase is how long a page that failed waits before it is tried
+// again; the wait doubles with each failure, up to [fetch] max_backoff.
+const pageRetryBase = 15 * time.Minute
+
+// pageResult is what became of one article's page.
+type pageResult int
+
+const (
+	pageNone     pageResult = iota // not wanted
+	pageDone                       // enriched
+	pageFailed                     // the page could not be fetched or read
+	pageRefused                    // its address was private
+	pageDeferred                   // the budget ran out (or the fetch was stopped) first
+)
+
+// retryDue reports whether an owed page may be tried now: its back-off has
+// passed, or it was refused and private addresses are allowed since.
+func retryDue(r store.EnrichRetry, now time.Time, allowPrivate bool) bool {
+	return !now.Before(r.Next) || (r.Refused && allowPrivate)
+}
+
+// pagesDue reports whether any page src owes may be tried now.
+func pagesDue(cfg *config.Config, src config.Source, state store.SourceState, now time.Time) bool {
+	if !src.Enrich {
+		return false
+	}
+	for _, r := range state.Unenriched {
+		if retryDue(r, now, cfg.Fetch.AllowPrivate) {
+			return true
+		}
+	}
+	return false
+}
+
+// enrich fetches, through the guarded client and in enrichment's own pool
+// ([fetch] enrich_concurrency), each new article's page (for sources with
+// enrich) and each article's comment feed (with count_comments), until ctx
+// (the budget) ends. A failure leaves the feed's own fields and counts in
+// state.EnrichFailures. A page not enriched, for whatever reason, is
+// recorded in state.Unenriched and tried again on a later fetch: at once
+// when the budget ran out, with back-off when it failed or was refused.
 func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Source, arts []article.Article, extras []article.RawExtras, state *store.SourceState) {
+	now := f.now()
 	ids := make([]string, len(arts))
 	for i := range arts {
 		ids[i] = arts[i].ID
 	}
+	owed := state.Unenriched // read only: the map may be shared with a state being written
+	if !src.Enrich {
+		owed = nil // nothing is owed to a source that no longer enriches
+	}
 	var isOld map[string]bool
 	if src.Enrich {
 		var err error
-		if isOld, err = f.st.Existing(ctx, ids); err != nil {
+		if isOld, err = f.st.Existing(context.WithoutCancel(ctx), ids); err != nil {
 			f.log.Error("enrich: look up articles", "source", src.Name, "error", err)
-			src.Enrich = false
+			src.Enrich = false // the pages owed stay owed
 		}
 	}
 	// Articles the feed brings again keep what their page (or comment feed)
 	// gave before: the page is fetched once, and the store would otherwise
 	// overwrite it with the feed's own fields.
+	var prev map[string]article.Article
 	if src.Enrich || src.CountComments {
-		if prev, err := f.st.Articles(ctx, ids); err != nil {
+		var err error
+		if prev, err = f.st.Articles(context.WithoutCancel(ctx), ids); err != nil {
 			f.log.Error("enrich: read stored articles", "source", src.Name, "error", err)
 		} else {
 			for i := range arts {
@@ -51,6 +97,18 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 			}
 		}
 	}
+	results := make([]pageResult, len(arts))
+	for i, a := range arts {
+		if !src.Enrich || a.Link == "" {
+			continue
+		}
+		r, isOwed := owed[a.ID]
+		_, stored := prev[a.ID] // not a tombstone
+		if !isOld[a.ID] || (isOwed && stored && retryDue(r, now, cfg.Fetch.AllowPrivate)) {
+			results[i] = pageDeferred // until it is tried
+		}
+	}
+
 	var mu sync.Mutex
 	failed := func(what string, a *article.Article, err error) {
 		f.log.Warn("enrich: "+what, "source", src.Name, "article", a.Link, "error", err)
@@ -60,9 +118,10 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 	}
 	sem := make(chan struct{}, enrichWorkers)
 	var wg sync.WaitGroup
+items:
 	for i := range arts {
 		a := &arts[i]
-		page := src.Enrich && !isOld[a.ID] && a.Link != ""
+		page := results[i] != pageNone
 		comments := extras[i].CommentRSS
 		if !src.CountComments {
 			comments = ""
@@ -70,22 +129,75 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		if !page && comments == "" {
 			continue
 		}
-		sem <- struct{}{}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			break items // the rest stay deferred
+		}
 		wg.Go(func() { // one goroutine per article: its fields have one writer
 			defer func() { <-sem }()
+			if f.enriches.acquire(ctx, "", cfg.Fetch.EnrichConcurrency) != nil {
+				return
+			}
+			defer f.enriches.release("")
 			if page {
-				if err := f.enrichPage(ctx, cfg, src, a); err != nil {
+				err := f.enrichPage(ctx, cfg, src, a)
+				var pe *PrivateAddressError
+				switch {
+				case err == nil:
+					results[i] = pageDone
+				case ctx.Err() != nil: // the budget, not the page
+				case errors.As(err, &pe):
+					results[i] = pageRefused
+					failed("page", a, err)
+				default:
+					results[i] = pageFailed
 					failed("page", a, err)
 				}
 			}
-			if comments != "" {
-				if err := f.countComments(ctx, cfg, src, a, comments); err != nil {
+			if comments != "" && ctx.Err() == nil {
+				if err := f.countComments(ctx, cfg, src, a, comments); err != nil && ctx.Err() == nil {
 					failed("comment feed", a, err)
 				}
 			}
 		})
 	}
 	wg.Wait()
+	state.Unenriched = f.stillOwed(cfg, src, owed, arts, results, now)
+}
+
+// stillOwed is the record of pages owed after an enrichment: records of
+// articles no longer listed are dropped, those not due are kept, and each
+// page wanted and not enriched is owed.
+func (f *Fetcher) stillOwed(cfg *config.Config, src config.Source, owed map[string]store.EnrichRetry, arts []article.Article, results []pageResult, now time.Time) map[string]store.EnrichRetry {
+	next := map[string]store.EnrichRetry{}
+	deferred := 0
+	for i, a := range arts {
+		r, isOwed := owed[a.ID]
+		switch results[i] {
+		case pageNone:
+			if isOwed {
+				next[a.ID] = r
+			}
+		case pageDeferred:
+			r.Next = now // a later fetch tries it at once
+			next[a.ID] = r
+			deferred++
+		case pageFailed, pageRefused:
+			r.Attempts++
+			wait := pageRetryBase << min(r.Attempts-1, 20)
+			r.Next = now.Add(min(wait, cfg.Fetch.MaxBackoff.Duration))
+			r.Refused = results[i] == pageRefused
+			next[a.ID] = r
+		}
+	}
+	if deferred > 0 {
+		f.log.Info("enrich: out of time: pages left for a later fetch", "source", src.Name, "pages", deferred, "budget", cfg.Fetch.EnrichBudget.Duration)
+	}
+	if len(next) == 0 {
+		return nil
+	}
+	return next
 }
 
 // enrichPage fetches a's page and lets the article take what it lacks from
@@ -101,7 +213,7 @@ func (f *Fetcher) enrichPage(ctx context.Context, cfg *config.Config, src config
 		Accept:    acceptPages,
 		Timeout:   cfg.Fetch.Timeout.Duration,
 		MaxBody:   int64(cfg.Fetch.MaxBodySize),
-		Client:    f.pageClient,
+		Source:    src.Name,
 	})
 	if err != nil {
 		return err
@@ -142,7 +254,7 @@ func (f *Fetcher) countComments(ctx context.Context, cfg *config.Config, src con
 		Accept:    acceptFeeds,
 		Timeout:   cfg.Fetch.Timeout.Duration,
 		MaxBody:   int64(cfg.Fetch.MaxBodySize),
-		Client:    f.pageClient,
+		Source:    src.Name,
 	})
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime"
 	"sync"
@@ -61,8 +60,9 @@ type Fetcher struct {
 	st  *store.Store
 	log *slog.Logger
 
-	feedClient *http.Client // sources' own URLs: configured by the operator
-	pageClient *http.Client // third-party links: guarded against private addresses
+	// client fetches feeds, pages and comment feeds; its transport checks
+	// the address of every hop (see guard.go).
+	client *http.Client
 
 	mu        sync.Mutex
 	cfg       *config.Config
@@ -70,6 +70,8 @@ type Fetcher struct {
 	reloaded  chan struct{} // tells Run the configuration changed
 
 	global   *limiter // [fetch].concurrency, key ""
+	enriches *limiter // [fetch].enrich_concurrency, key "": pages and comment feeds
+	now      func() time.Time
 	hosts    *limiter // [fetch].per_host, keyed by host name
 	parseSem chan struct{}
 	bgSem    chan struct{} // background CPU work: see readers.go
@@ -94,6 +96,11 @@ func (f *Fetcher) Observe(fn func(Outcome)) {
 
 // New returns a Fetcher for cfg's sources, storing into st.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
+	return NewWithOptions(cfg, st, log, Options{})
+}
+
+// NewWithOptions is New with settings that are not configuration.
+func NewWithOptions(cfg *config.Config, st *store.Store, log *slog.Logger, opts Options) *Fetcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -103,6 +110,8 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 		cfg:      cfg,
 		reloaded: make(chan struct{}, 1),
 		global:   newLimiter(),
+		enriches: newLimiter(),
+		now:      opts.Now,
 		hosts:    newLimiter(),
 		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 		bgSem:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
@@ -110,13 +119,10 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 		pending:  map[string]store.SourceState{},
 		hints:    map[string]feedHints{},
 	}
-	f.feedClient = newClient(newTransport(nil))
-	f.pageClient = newClient(newTransport(func(ip net.IP) error {
-		if f.config().Fetch.AllowPrivate {
-			return nil
-		}
-		return refusePrivate(ip)
-	}))
+	if f.now == nil {
+		f.now = time.Now
+	}
+	f.client = newClient(newGuardedTransport(opts, func() bool { return f.config().Fetch.AllowPrivate }))
 	return f
 }
 
@@ -184,13 +190,16 @@ func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, boo
 	if err := f.global.acquire(ctx, "", cfg.Fetch.Concurrency); err != nil {
 		return Outcome{Source: src.Name, Result: ResultError, Err: fmt.Errorf("fetch %s: %w", src.Name, err)}, false
 	}
-	defer f.global.release("")
+	var freeOnce sync.Once
+	free := func() { freeOnce.Do(func() { f.global.release("") }) }
+	defer free()
 	// A fetch that has started finishes its write even if ctx ends
 	// meanwhile; each request has its own timeout, and the whole fetch
-	// (with its article pages) a generous bound.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*cfg.Fetch.Timeout.Duration)
+	// a generous bound. Its enrichment has a budget of its own, and stops
+	// early when ctx ends.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*cfg.Fetch.Timeout.Duration+cfg.Fetch.EnrichBudget.Duration)
 	defer cancel()
-	o := f.fetchSource(fctx, cfg, src)
+	o := f.fetchSource(fctx, cfg, src, fetchRun{caller: ctx, freeSlot: free})
 	f.mu.Lock()
 	obs := f.observers
 	f.mu.Unlock()

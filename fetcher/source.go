@@ -18,10 +18,18 @@ import (
 // effective URL follows.
 const permanentAfter = 3
 
+// fetchRun is what fetchSource needs of the fetch that runs it.
+type fetchRun struct {
+	caller   context.Context // the caller's: when it ends, enrichment stops early
+	freeSlot func()          // gives back the [fetch] concurrency slot
+}
+
 // fetchSource runs one fetch of src: request, parse, normalise, enrich,
 // store. Its state is kept whatever happens, with the articles when there
-// are any, and always says when the source is fetched next and why.
-func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src config.Source) Outcome {
+// are any, and always says when the source is fetched next and why. The
+// fetch's concurrency slot is given back once the feed is parsed:
+// enrichment runs in its own pool, within [fetch] enrich_budget.
+func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src config.Source, run fetchRun) Outcome {
 	start := time.Now()
 	o := Outcome{Source: src.Name}
 	state, err := f.state(ctx, src.Name)
@@ -56,15 +64,23 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		return o
 	}
 
+	// Pages still owed are enriched on a fetch that parses: when one is
+	// due, the feed is asked for whole and parsed even if unchanged.
+	owed := pagesDue(cfg, src, state, f.now())
+	etag, lastMod := state.ETag, state.LastModified
+	if owed {
+		etag, lastMod = "", ""
+	}
 	resp, err := f.get(ctx, request{
 		URL:          state.FeedURL(),
 		UserAgent:    userAgent(cfg, src),
 		Accept:       acceptFeeds,
-		ETag:         state.ETag,
-		LastModified: state.LastModified,
+		ETag:         etag,
+		LastModified: lastMod,
 		Timeout:      cfg.Fetch.Timeout.Duration,
 		MaxBody:      int64(cfg.Fetch.MaxBodySize),
-		Client:       f.feedClient,
+		Source:       src.Name,
+		Trusted:      src.URL,
 	})
 	if resp != nil {
 		o.Status = resp.Status
@@ -108,7 +124,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 
 	sum := sha256.Sum256(resp.Body)
 	hash := hex.EncodeToString(sum[:])
-	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash) {
+	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash && !owed) {
 		o.NotModified, o.Result = true, ResultUnchanged
 		succeed()
 		f.stMu.Lock()
@@ -146,12 +162,17 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		extras = append(extras, raws[i])
 	}
 	release()
+	// Other sources may be fetched while this one's pages are: enrichment
+	// has its own pool.
+	run.freeSlot()
 	if src.Enrich || src.CountComments {
-		// Pages get a bounded share of the fetch's time; the write below
-		// never goes short.
-		ectx, cancel := context.WithTimeout(ctx, 10*cfg.Fetch.Timeout.Duration)
+		// Pages get the budget; what it leaves is stored unenriched (and
+		// owed), and the write below never goes short.
+		ectx, cancel := context.WithTimeout(run.caller, cfg.Fetch.EnrichBudget.Duration)
 		f.enrich(ectx, cfg, src, arts, extras, &state)
 		cancel()
+	} else {
+		state.Unenriched = nil
 	}
 	state.Title = p.Feed.Title
 	state.Link = p.Feed.Link

@@ -35,6 +35,17 @@ type SourceState struct {
 	RedirectCount int    `json:"redirect_count,omitempty"`
 
 	EnrichFailures int `json:"enrich_failures,omitempty"`
+	// Unenriched are the listed articles whose page is still owed (the
+	// fetch's enrichment budget ran out, or the page failed or was
+	// refused), by article id.
+	Unenriched map[string]EnrichRetry `json:"unenriched,omitempty"`
+}
+
+// EnrichRetry is when an article's page is tried again.
+type EnrichRetry struct {
+	Attempts int       `json:"attempts,omitempty"` // failures so far; a budget running out is none
+	Next     time.Time `json:"next"`               // not tried before then
+	Refused  bool      `json:"refused,omitempty"`  // its address was private: tried at once when allow_private is on
 }
 
 // FeedURL is the URL to fetch: the effective one when a redirect moved it.
