@@ -172,7 +172,11 @@ func Parse(file string, data []byte) (*Config, error) {
 		case errors.As(err, &strict):
 			for _, e := range strict.Errors {
 				row, _ := e.Position()
-				probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(e.Key(), "."), Msg: "unknown key"})
+				msg := "unknown key"
+				if s := suggest(e.Key()); s != "" {
+					msg += " (did you mean " + s + "?)"
+				}
+				probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(e.Key(), "."), Msg: msg})
 			}
 		case errors.As(err, &derr):
 			row, _ := derr.Position()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"sync"
 
@@ -52,10 +53,16 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		}
 	}
 	var mu sync.Mutex
+	attempted := func() {
+		mu.Lock()
+		state.EnrichAttempts++
+		mu.Unlock()
+	}
 	failed := func(what string, a *article.Article, err error) {
 		f.log.Warn("enrich: "+what, "source", src.Name, "article", a.Link, "error", err)
 		mu.Lock()
 		state.EnrichFailures++
+		state.LastEnrichError = fmt.Sprintf("%s %s: %v", what, a.Link, err)
 		mu.Unlock()
 	}
 	sem := make(chan struct{}, enrichWorkers)
@@ -67,6 +74,9 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		if !src.CountComments {
 			comments = ""
 		}
+		if f.log.Enabled(ctx, slog.LevelDebug) {
+			f.log.Debug("enrich", "source", src.Name, "article", a.Link, "page", page, "why", pageWhy(src, a, isOld[a.ID]), "comment_feed", comments)
+		}
 		if !page && comments == "" {
 			continue
 		}
@@ -74,11 +84,13 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		wg.Go(func() { // one goroutine per article: its fields have one writer
 			defer func() { <-sem }()
 			if page {
+				attempted()
 				if err := f.enrichPage(ctx, cfg, src, a); err != nil {
 					failed("page", a, err)
 				}
 			}
 			if comments != "" {
+				attempted()
 				if err := f.countComments(ctx, cfg, src, a, comments); err != nil {
 					failed("comment feed", a, err)
 				}
@@ -86,6 +98,19 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		})
 	}
 	wg.Wait()
+}
+
+// pageWhy says, for the debug log, why an article's page is fetched or not.
+func pageWhy(src config.Source, a *article.Article, old bool) string {
+	switch {
+	case !src.Enrich:
+		return "enrich is off"
+	case old:
+		return "already stored: its page was fetched before"
+	case a.Link == "":
+		return "no link"
+	}
+	return "new article"
 }
 
 // enrichPage fetches a's page and lets the article take what it lacks from

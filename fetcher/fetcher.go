@@ -43,8 +43,21 @@ type Outcome struct {
 	// was unchanged: nothing was parsed.
 	NotModified bool
 	Duration    time.Duration
-	Err         error
+	// Err says why the fetch failed. It does not name the source: Source
+	// does.
+	Err error
+	// Failures is the source's consecutive failures after this fetch, and
+	// Gone whether it answered 410; both only set when the fetch failed.
+	Failures int
+	Gone     bool
+	// EnrichAttempts and EnrichFailures count the article pages and comment
+	// feeds this fetch fetched, and those that failed.
+	EnrichAttempts, EnrichFailures int
 }
+
+// errorAfter is how many consecutive failures of a source make its failed
+// fetch an ERROR line rather than a WARN one.
+const errorAfter = 5
 
 func (o Outcome) String() string {
 	switch o.Result {
@@ -182,7 +195,7 @@ func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, boo
 	defer f.running.Delete(src.Name)
 	cfg := f.config()
 	if err := f.global.acquire(ctx, "", cfg.Fetch.Concurrency); err != nil {
-		return Outcome{Source: src.Name, Result: ResultError, Err: fmt.Errorf("fetch %s: %w", src.Name, err)}, false
+		return Outcome{Source: src.Name, Result: ResultError, Err: err}, false
 	}
 	defer f.global.release("")
 	// A fetch that has started finishes its write even if ctx ends
@@ -197,9 +210,22 @@ func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, boo
 	for _, fn := range obs {
 		fn(o)
 	}
-	f.log.Info("fetch", "source", o.Source, "outcome", string(o.Result), "status", o.Status,
+	f.log.Log(ctx, o.level(), "fetch", "source", o.Source, "outcome", string(o.Result), "status", o.Status,
 		"new", o.New, "updated", o.Updated, "bytes", o.Bytes, "duration", o.Duration.Round(time.Millisecond), "error", errString(o.Err))
 	return o, true
+}
+
+// level is how loud o's log line is: INFO for a success, WARN for a
+// failure, ERROR once the source is gone or has failed errorAfter times in
+// a row.
+func (o Outcome) level() slog.Level {
+	switch {
+	case o.Result != ResultError:
+		return slog.LevelInfo
+	case o.Gone || o.Failures >= errorAfter:
+		return slog.LevelError
+	}
+	return slog.LevelWarn
 }
 
 func errString(err error) string {

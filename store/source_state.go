@@ -34,7 +34,17 @@ type SourceState struct {
 	RedirectURL   string `json:"redirect_url,omitempty"`
 	RedirectCount int    `json:"redirect_count,omitempty"`
 
-	EnrichFailures int `json:"enrich_failures,omitempty"`
+	// Enrichment, counted since the source was first fetched: article
+	// pages and comment feeds fetched, those that failed, and the last
+	// failure's error (naming the article).
+	EnrichAttempts  int    `json:"enrich_attempts,omitempty"`
+	EnrichFailures  int    `json:"enrich_failures,omitempty"`
+	LastEnrichError string `json:"last_enrich_error,omitempty"`
+}
+
+// Failing reports whether the source's last fetch failed or the feed is gone.
+func (st SourceState) Failing() bool {
+	return st.Failures > 0 || st.Error != "" || st.Gone
 }
 
 // FeedURL is the URL to fetch: the effective one when a redirect moved it.

@@ -23,6 +23,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d sources)\n", cfg.File, len(cfg.Sources))
+	if len(cfg.Sources) == 0 {
+		fmt.Fprintf(stderr, "warning: %s: no sources: the daemon would fetch nothing; add [[source]] tables (name, url)\n", cfg.File)
+	}
 	return exitOK
 }
 

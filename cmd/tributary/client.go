@@ -28,7 +28,7 @@ type adminClient struct {
 func daemonClient(path string, stderr io.Writer) (*adminClient, bool) {
 	cfg, err := config.Load(path)
 	if cfg == nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, explain(err))
 		return nil, false
 	}
 	if err != nil {

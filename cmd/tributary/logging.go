@@ -28,7 +28,18 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	case "text", "":
 		return slog.New(slog.NewTextHandler(w, opt)), nil
 	case "json":
+		opt.ReplaceAttr = secondsAttr
 		return slog.New(slog.NewJSONHandler(w, opt)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+// secondsAttr writes a duration in JSON logs as seconds, a number, under a
+// key that says so ("duration" becomes "duration_s": 0.046): slog's default
+// is integer nanoseconds under the bare key, which no reader guesses.
+func secondsAttr(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.Float64(a.Key+"_s", a.Value.Duration().Seconds())
+	}
+	return a
 }

@@ -4,9 +4,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/tributary-feeds/tributary/config"
@@ -99,8 +101,20 @@ func flags(name string, args []string, stderr io.Writer) (fs *flag.FlagSet, conf
 func load(path string, stderr io.Writer) (*config.Config, bool) {
 	cfg, err := config.Load(path)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, explain(err))
 		return nil, false
 	}
 	return cfg, true
 }
+
+// explain adds to a configuration error what to do about it: a missing
+// file names --config and the example.
+func explain(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return err.Error() + "\n" + missingConfigHint
+	}
+	return err.Error()
+}
+
+const missingConfigHint = `tributary: name the configuration with --config FILE (the default is ./config.toml); ` +
+	`config.toml in the source repository is a working example to start from`

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -19,6 +21,10 @@ func cmdReload(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if _, err := config.Load(*path); err != nil {
+		if errors.Is(err, iofs.ErrNotExist) {
+			fmt.Fprintln(stderr, explain(err))
+			return exitFail
+		}
 		fmt.Fprintf(stderr, "%v\ntributary: reload: the configuration has problems; the daemon keeps the running one\n", err)
 		return exitFail
 	}
