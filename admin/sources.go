@@ -36,6 +36,11 @@ type SourceStatus struct {
 	NewestArticle *time.Time `json:"newest_article"`
 	Gone          bool       `json:"gone,omitempty"` // answered 410: no longer polled
 	Failing       bool       `json:"failing"`
+	// Article pages and comment feeds fetched to enrich the source's
+	// articles, those that failed, and the last failure.
+	EnrichAttempts  int    `json:"enrich_attempts"`
+	EnrichFailures  int    `json:"enrich_failures"`
+	LastEnrichError string `json:"last_enrich_error,omitempty"`
 }
 
 // BuildReport joins cfg's sources with what st remembers of them.
@@ -68,6 +73,8 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			s.HTTPStatus = state.Status
 			s.Failures = state.Failures
 			s.Gone = state.Gone
+			s.Failing = state.Failing()
+			s.EnrichAttempts, s.EnrichFailures, s.LastEnrichError = state.EnrichAttempts, state.EnrichFailures, state.LastEnrichError
 			s.NextFetch, s.NextReason = timePtr(state.NextAttempt), state.NextReason
 			if s.NextFetch == nil && !state.LastAttempt.IsZero() && !state.Gone {
 				// The fetcher did not say: estimate from the schedule.
@@ -83,7 +90,6 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			s.Articles = ss.Articles
 			s.NewestArticle = timePtr(ss.Newest)
 		}
-		s.Failing = s.Failures > 0 || s.LastError != "" || s.Gone
 		if s.Failing {
 			r.Failing++
 		}

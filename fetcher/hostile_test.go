@@ -166,8 +166,9 @@ func TestHostileServers(t *testing.T) {
 			t.Errorf("%s: error %v, want it to say %q", tc.name, o.Err, tc.want)
 			continue
 		}
-		if !strings.Contains(o.Err.Error(), "fetch "+tc.name+":") {
-			t.Errorf("%s: error %q does not name the source", tc.name, o.Err)
+		// The line names the source once: "NAME: error: WHY".
+		if line := o.String(); !strings.HasPrefix(line, tc.name+": error: ") || strings.Contains(line, "fetch "+tc.name) {
+			t.Errorf("%s: line %q: want %q, naming the source once", tc.name, line, tc.name+": error: WHY")
 		}
 		s := stateOf(t, st, tc.name)
 		if s.Failures != 1 || s.Error == "" || s.LastAttempt.IsZero() || s.NextReason == "" {

@@ -93,7 +93,8 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	})
 	// The fetcher logs one line per fetch itself; this only counts.
 	d.fetch.Observe(func(o fetcher.Outcome) {
-		m.ObserveFetch(metrics.Fetch{Source: o.Source, Outcome: string(o.Result), Duration: o.Duration, Bytes: o.Bytes, NotModified: o.NotModified})
+		m.ObserveFetch(metrics.Fetch{Source: o.Source, Outcome: string(o.Result), Duration: o.Duration, Bytes: o.Bytes, NotModified: o.NotModified,
+			EnrichAttempts: o.EnrichAttempts, EnrichFailures: o.EnrichFailures})
 	})
 
 	mux := http.NewServeMux()
