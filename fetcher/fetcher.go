@@ -87,7 +87,11 @@ type Fetcher struct {
 	parseSem chan struct{}
 	bgSem    chan struct{} // background CPU work: see readers.go
 
-	running sync.Map // source name → struct{}: a source never runs twice at once
+	running sync.Map // source name → *inflight: a source never runs twice at once
+
+	touchMu sync.Mutex
+	touched map[string]bool // sources Once fetched: Run reschedules them
+	poke    chan struct{}   // tells Run that touched has names
 
 	stMu       sync.Mutex
 	states     map[string]store.SourceState
@@ -115,6 +119,8 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 		log:      log,
 		cfg:      cfg,
 		reloaded: make(chan struct{}, 1),
+		touched:  map[string]bool{},
+		poke:     make(chan struct{}, 1),
 		global:   newLimiter(),
 		hosts:    newLimiter(),
 		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
@@ -154,7 +160,9 @@ func (f *Fetcher) config() *config.Config {
 // Once fetches the named sources (all of them when none is named) now, at
 // most [fetch].concurrency at a time, and returns an outcome for each, in
 // the order asked. It fetches sources in back-off and gone ones too: the
-// operator asked.
+// operator asked. A source already being fetched is not fetched again: Once
+// waits for that fetch and reports it. A running Run reschedules the
+// sources from their new state (a success ends a back-off).
 func (f *Fetcher) Once(ctx context.Context, names ...string) []Outcome {
 	cfg := f.config()
 	var srcs []config.Source
@@ -174,25 +182,74 @@ func (f *Fetcher) Once(ctx context.Context, names ...string) []Outcome {
 	res := make([]Outcome, len(srcs))
 	var wg sync.WaitGroup
 	for i, s := range srcs {
-		wg.Go(func() { res[i] = f.fetch(ctx, s) })
+		wg.Go(func() { res[i] = f.fetchOrWait(ctx, s) })
 	}
 	wg.Wait()
 	f.flush()
+	f.touchMu.Lock()
+	for _, s := range srcs {
+		f.touched[s.Name] = true
+	}
+	f.touchMu.Unlock()
+	select {
+	case f.poke <- struct{}{}:
+	default:
+	}
 	return append(out, res...)
 }
 
-// fetch fetches one source, unless it is already being fetched.
-func (f *Fetcher) fetch(ctx context.Context, src config.Source) Outcome {
-	o, _ := f.fetchRan(ctx, src)
-	return o
+// inflight is one fetch under way; o is set before done is closed.
+type inflight struct {
+	done chan struct{}
+	o    Outcome
 }
 
-// fetchRan is fetch, saying whether the fetch ran.
-func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, bool) {
-	if _, busy := f.running.LoadOrStore(src.Name, struct{}{}); busy {
+// fetchOrWait fetches src, or, when a fetch of it is already under way,
+// waits for that one and returns its outcome.
+func (f *Fetcher) fetchOrWait(ctx context.Context, src config.Source) Outcome {
+	for {
+		o, ran := f.fetchRan(ctx, src)
+		if ran {
+			return o
+		}
+		if err := ctx.Err(); err != nil {
+			return Outcome{Source: src.Name, Result: ResultError, Err: err}
+		}
+		v, ok := f.running.Load(src.Name)
+		if !ok {
+			continue // it has just finished: fetch again
+		}
+		run := v.(*inflight)
+		select {
+		case <-run.done:
+			return run.o
+		case <-ctx.Done():
+			return Outcome{Source: src.Name, Result: ResultError, Err: ctx.Err()}
+		}
+	}
+}
+
+// takeTouched returns and forgets the sources Once fetched.
+func (f *Fetcher) takeTouched() map[string]bool {
+	f.touchMu.Lock()
+	defer f.touchMu.Unlock()
+	t := f.touched
+	f.touched = map[string]bool{}
+	return t
+}
+
+// fetchRan fetches one source, unless it is already being fetched, and
+// says whether the fetch ran.
+func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (o Outcome, ran bool) {
+	run := &inflight{done: make(chan struct{})}
+	if _, busy := f.running.LoadOrStore(src.Name, run); busy {
 		return Outcome{Source: src.Name, Result: ResultUnchanged}, false
 	}
-	defer f.running.Delete(src.Name)
+	defer func() {
+		run.o = o
+		f.running.Delete(src.Name)
+		close(run.done)
+	}()
 	cfg := f.config()
 	if err := f.global.acquire(ctx, "", cfg.Fetch.Concurrency); err != nil {
 		return Outcome{Source: src.Name, Result: ResultError, Err: err}, false
@@ -203,7 +260,7 @@ func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, boo
 	// (with its article pages) a generous bound.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*cfg.Fetch.Timeout.Duration)
 	defer cancel()
-	o := f.fetchSource(fctx, cfg, src)
+	o = f.fetchSource(fctx, cfg, src)
 	f.mu.Lock()
 	obs := f.observers
 	f.mu.Unlock()

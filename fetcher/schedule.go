@@ -82,6 +82,14 @@ func (f *Fetcher) Run(ctx context.Context) error {
 		case <-timer.C:
 		case <-f.reloaded:
 			f.sync(ctx, entries, time.Now())
+		case <-f.poke:
+			// Once fetched these: their next fetch follows their new state
+			// (a back-off ended, a gone source back).
+			for name := range f.takeTouched() {
+				if e := entries[name]; e != nil && !e.running {
+					e.next = f.nextFor(ctx, e.src, e.sched, true)
+				}
+			}
 		case fin := <-done:
 			fin.e.running = false
 			if entries[fin.e.src.Name] == fin.e {

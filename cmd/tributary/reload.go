@@ -32,7 +32,7 @@ func cmdReload(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
-	body, err := c.call(context.Background(), http.MethodPost, "/admin/reload", time.Minute)
+	body, err := c.call(context.Background(), http.MethodPost, "/admin/reload", nil, time.Minute)
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary: reload:", err)
 		return exitFail

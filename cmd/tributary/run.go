@@ -83,6 +83,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	d.pub = publisher.New(cfg, st, log)
 	d.fetch = fetcher.New(cfg, st, log)
 	d.adm = admin.New(cfg, st, d.reload, log)
+	d.adm.SetFetch(fetchNow(d.fetch))
 	d.forget = func(names ...string) { m.Forget(names...) }
 	m = metrics.New(metrics.Options{
 		Store: func() (int, int64, error) {
