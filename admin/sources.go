@@ -65,7 +65,7 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			ConfiguredURL: src.URL,
 			Schedule:      src.EffectiveSchedule(cfg.Fetch),
 		}
-		if state, ok := byName[src.Name]; ok && state.URL == src.URL {
+		if state, ok := byName[src.Name]; ok && state.URL == src.URL { // a changed url starts afresh
 			s.URL = state.FeedURL()
 			s.LastAttempt = timePtr(state.LastAttempt)
 			s.LastSuccess = timePtr(state.LastSuccess)
@@ -96,6 +96,26 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 		r.Sources = append(r.Sources, s)
 	}
 	return r, nil
+}
+
+// CountFailing is how many of cfg's sources are failing (as the report's
+// top-level failing counts them) and how many there are, reading only the
+// sources' states: cheap enough for every view of the HTML page.
+func CountFailing(ctx context.Context, cfg *config.Config, st *store.Store) (failing, total int, err error) {
+	states, err := st.Sources(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("source status: %w", err)
+	}
+	byName := make(map[string]store.SourceState, len(states))
+	for _, s := range states {
+		byName[s.Name] = s
+	}
+	for _, src := range cfg.Sources {
+		if state, ok := byName[src.Name]; ok && state.URL == src.URL && state.Failing() {
+			failing++
+		}
+	}
+	return failing, len(cfg.Sources), nil
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -71,6 +71,9 @@ type Feed struct {
 	Icon        string `toml:"icon"`
 	Annotate    bool   `toml:"annotate"`
 	WebSubHub   string `toml:"websub_hub"`
+	// ShowStatus shows the HTML page's strip of failing sources to every
+	// reader, not only to the operator.
+	ShowStatus bool `toml:"show_status"`
 }
 
 // Source is one [[source]] table: a feed to aggregate.

@@ -82,6 +82,11 @@ url = "%s/flaky"
 		return strings.Contains(d.stderr.String(), "level=WARN msg=fetch source=flaky outcome=error status=503")
 	}, d.stderr)
 
+	// The operator (loopback, no admin_token) sees the failing source on /.
+	if _, page := get(t, "http://"+addr+"/"); !strings.Contains(string(page), "1 of 2 sources failing — <a href=") {
+		t.Errorf("the HTML page shows the operator no status strip:\n%s", page)
+	}
+
 	out, code := runCLI(t, "fetch", "--config", cfgPath, "river", "flaky")
 	if code != 1 {
 		t.Errorf("fetch with a failing source through the daemon: exit %d, want 1\n%s", code, out)
@@ -106,6 +111,9 @@ url = "%s/flaky"
 	}
 	if f, reason, _ := sourceStatus(t, addr, "flaky"); f != 0 || reason != "schedule" {
 		t.Errorf("flaky after fetch-now succeeded: %d failures, next %q; want 0 and the schedule (back-off over)", f, reason)
+	}
+	if _, page := get(t, "http://"+addr+"/"); strings.Contains(string(page), "failing") {
+		t.Errorf("the status strip stays once no source fails")
 	}
 	out, code = runCLI(t, "fetch", "--config", cfgPath, "nosuch")
 	if code != 1 || !strings.Contains(out, "\nnosuch: error: no such source in the config\n") {
