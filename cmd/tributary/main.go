@@ -32,7 +32,9 @@ const usage = `usage: tributary COMMAND [flags]
 commands:
   run         [--config FILE] [--log-format text|json] [--log-level LEVEL]
                                            run the daemon (SIGHUP reloads the config)
-  fetch       [--config FILE] [SOURCE...]  fetch all (or the named) sources once, now
+  fetch       [--config FILE] [--log-format text|json] [--log-level LEVEL] [SOURCE...]
+                                           fetch all (or the named) sources once, now
+                                           (through the running daemon when it holds the store)
   check       [--config FILE]              validate the configuration
   reload      [--config FILE]              make the running daemon re-read its config
   status      [--config FILE] [--json]     what every source is doing (asks the daemon)
@@ -41,7 +43,8 @@ commands:
   import-opml FILE                         print [[source]] tables for an OPML file's feeds
   version                                  print the version
 
---config defaults to ./config.toml. LEVEL is debug, info, warn or error.
+--config defaults to ./config.toml. LEVEL is debug, info, warn or error
+(run logs at info and above by default, fetch at warn).
 Exit status: 0 ok, 1 failure, 2 usage error.
 `
 
