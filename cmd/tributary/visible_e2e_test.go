@@ -127,8 +127,13 @@ url = "%s/flaky"
 
 	// The daemon gone, the same command fetches by itself: same lines.
 	out, code = runCLI(t, "fetch", "--config", cfgPath, "river", "flaky")
-	if code != 0 || strings.Contains(out, "asking") || !strings.Contains(out, "river: unchanged\nflaky: unchanged\n") {
+	if code != 0 || strings.Contains(out, "asking") || out != "river: unchanged\nflaky: unchanged\n" {
 		t.Errorf("standalone fetch: exit %d\n%s", code, out)
+	}
+	// --log-level info adds the daemon's line per fetch, on stderr.
+	out, _ = runCLI(t, "fetch", "--config", cfgPath, "--log-level", "info", "river")
+	if !strings.Contains(out, "level=INFO msg=fetch source=river outcome=unchanged") {
+		t.Errorf("fetch --log-level info logs no fetch line:\n%s", out)
 	}
 }
 
