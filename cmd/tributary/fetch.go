@@ -25,12 +25,11 @@ import (
 // /admin/fetch) and prints the same lines.
 func cmdFetch(args []string, stdout, stderr io.Writer) int {
 	fs, path := newFlags("fetch", stderr)
-	logFormat := fs.String("log-format", "text", "log `FORMAT`: text or json")
-	logLevel := fs.String("log-level", "warn", "least `LEVEL` logged: debug, info, warn or error")
+	logger := logFlags(fs, "warn", stderr)
 	if fs.Parse(args) != nil {
 		return exitUsage
 	}
-	log, err := newLogger(stderr, *logFormat, *logLevel)
+	log, err := logger()
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary:", err)
 		return exitUsage

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,4 +43,13 @@ func secondsAttr(_ []string, a slog.Attr) slog.Attr {
 		return slog.Float64(a.Key+"_s", a.Value.Duration().Seconds())
 	}
 	return a
+}
+
+// logFlags adds --log-format and --log-level (least level logged, by
+// default level) to fs; once fs is parsed, the returned function builds the
+// logger writing to w.
+func logFlags(fs *flag.FlagSet, level string, w io.Writer) func() (*slog.Logger, error) {
+	format := fs.String("log-format", "text", "log `FORMAT`: text or json")
+	lv := fs.String("log-level", level, "least `LEVEL` logged: debug, info, warn or error")
+	return func() (*slog.Logger, error) { return newLogger(w, *format, *lv) }
 }

@@ -29,12 +29,11 @@ const shutdownGrace = 10 * time.Second
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs, path := newFlags("run", stderr)
-	logFormat := fs.String("log-format", "text", "log `FORMAT`: text or json")
-	logLevel := fs.String("log-level", "info", "least `LEVEL` logged: debug, info, warn or error")
+	logger := logFlags(fs, "info", stderr)
 	if fs.Parse(args) != nil || fs.NArg() > 0 {
 		return exitUsage
 	}
-	log, err := newLogger(stderr, *logFormat, *logLevel)
+	log, err := logger()
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary:", err)
 		return exitUsage
