@@ -268,3 +268,53 @@ func TestConfigHints(t *testing.T) {
 		t.Errorf("check with a misspelt key: exit %d\n%s", code, out)
 	}
 }
+
+// TestEnrichmentFailuresShown: a source whose article pages cannot be
+// fetched (on loopback, refused without allow_private) shows its
+// enrichment attempts, failures and last error in `tributary status`,
+// /api/sources and /metrics.
+func TestEnrichmentFailuresShown(t *testing.T) {
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title><link>%[1]s/</link>
+<item><title>One</title><link>%[1]s/one</link><guid>one</guid></item>
+<item><title>Two</title><link>%[1]s/two</link><guid>two</guid></item>
+</channel></rss>`, base)
+	}))
+	t.Cleanup(srv.Close)
+	base = srv.URL
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	cfgPath := writeConfig(t, dir, fmt.Sprintf(`
+[server]
+listen = %q
+[store]
+path = "store.db"
+[fetch]
+jitter = "0s"
+[[source]]
+name = "blog"
+url = "%s/feed"
+enrich = true
+`, addr, srv.URL))
+	d := startDaemon(t, cfgPath, addr)
+	waitFor(t, "the enriched fetch", func() bool {
+		return metric(scrape(t, addr), "tributary_enrich_attempts_total", "source", "blog") == 2
+	}, d.stderr)
+	if f := metric(scrape(t, addr), "tributary_enrich_failures_total", "source", "blog"); f != 2 {
+		t.Errorf("tributary_enrich_failures_total = %v, want 2", f)
+	}
+	s := sourcesReport(t, addr, "").Sources[0]
+	if s.EnrichAttempts != 2 || s.EnrichFailures != 2 || !strings.Contains(s.LastEnrichError, "page "+srv.URL+"/") || !strings.Contains(s.LastEnrichError, "refusing") {
+		t.Errorf("/api/sources: enrich %d attempts, %d failures, last %q", s.EnrichAttempts, s.EnrichFailures, s.LastEnrichError)
+	}
+	out, code := runCLI(t, "status", "--config", cfgPath)
+	if code != 0 || !strings.Contains(out, "ENRICH FAILED") || !strings.Contains(out, "2 of 2") || !strings.Contains(out, "enrich: page "+srv.URL) {
+		t.Errorf("status: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(d.stderr.String(), `level=WARN msg="enrich: page" source=blog`) {
+		t.Errorf("no WARN line for the failed page:\n%s", d.stderr)
+	}
+	d.stop(t)
+}
