@@ -60,4 +60,3 @@ func (p *Publisher) writeWithStrip(w http.ResponseWriter, r *http.Request, s sta
 	}
 	return true
 }
-
