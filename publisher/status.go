@@ -19,8 +19,22 @@ var stripTemplate = template.Must(template.New("strip").Parse(
 	`<p class="status-strip" role="status" style="margin:0 0 1rem;padding:.5rem .75rem;border:1px solid #c00;border-radius:.25rem;color:#900;background:#fee">` +
 		`{{.Failing}} of {{.Total}} {{if eq .Total 1}}source{{else}}sources{{end}} failing — <a href="{{.Href}}">see status</a></p>` + "\n"))
 
-// bodyTag is where the strip goes: first thing in the page's body.
-var bodyTag = []byte("<body>\n")
+// bodyStart is where the strip goes: first thing in the page's body.
+func bodyStart(page []byte) int {
+	i := bytes.Index(page, []byte("<body"))
+	if i < 0 {
+		return -1
+	}
+	j := bytes.IndexByte(page[i:], '>')
+	if j < 0 {
+		return -1
+	}
+	i += j + 1
+	if i < len(page) && page[i] == '\n' {
+		i++
+	}
+	return i
+}
 
 // writeWithStrip answers r with the page e plus the status strip when r
 // may see it and some source is failing; it reports whether it answered.
@@ -41,12 +55,11 @@ func (p *Publisher) writeWithStrip(w http.ResponseWriter, r *http.Request, s sta
 		Failing, Total int
 		Href           string
 	}{failing, total, base + "api/sources"})
-	i := bytes.Index(e.body, bodyTag)
+	i := bodyStart(e.body)
 	if i < 0 {
-		p.log.Error("status strip: the page has no <body> line")
+		p.log.Error("status strip: the page has no <body>")
 		return false
 	}
-	i += len(bodyTag)
 	page := make([]byte, 0, len(e.body)+strip.Len())
 	page = append(append(append(page, e.body[:i]...), strip.Bytes()...), e.body[i:]...)
 	h := w.Header()
