@@ -45,17 +45,13 @@ type SourceStatus struct {
 
 // BuildReport joins cfg's sources with what st remembers of them.
 func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now time.Time) (Report, error) {
-	states, err := st.Sources(ctx)
+	byName, err := statesByName(ctx, st)
 	if err != nil {
-		return Report{}, fmt.Errorf("source status: %w", err)
+		return Report{}, err
 	}
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("source status: %w", err)
-	}
-	byName := make(map[string]store.SourceState, len(states))
-	for _, s := range states {
-		byName[s.Name] = s
 	}
 	r := Report{GeneratedAt: now.UTC(), Sources: make([]SourceStatus, 0, len(cfg.Sources))}
 	for _, src := range cfg.Sources {
@@ -65,7 +61,7 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			ConfiguredURL: src.URL,
 			Schedule:      src.EffectiveSchedule(cfg.Fetch),
 		}
-		if state, ok := byName[src.Name]; ok && state.URL == src.URL { // a changed url starts afresh
+		if state, ok := byName[src.Name]; ok && state.URL == src.URL {
 			s.URL = state.FeedURL()
 			s.LastAttempt = timePtr(state.LastAttempt)
 			s.LastSuccess = timePtr(state.LastSuccess)
@@ -102,13 +98,9 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 // top-level failing counts them) and how many there are, reading only the
 // sources' states: cheap enough for every view of the HTML page.
 func CountFailing(ctx context.Context, cfg *config.Config, st *store.Store) (failing, total int, err error) {
-	states, err := st.Sources(ctx)
+	byName, err := statesByName(ctx, st)
 	if err != nil {
-		return 0, 0, fmt.Errorf("source status: %w", err)
-	}
-	byName := make(map[string]store.SourceState, len(states))
-	for _, s := range states {
-		byName[s.Name] = s
+		return 0, 0, err
 	}
 	for _, src := range cfg.Sources {
 		if state, ok := byName[src.Name]; ok && state.URL == src.URL && state.Failing() {
@@ -116,6 +108,19 @@ func CountFailing(ctx context.Context, cfg *config.Config, st *store.Store) (fai
 		}
 	}
 	return failing, len(cfg.Sources), nil
+}
+
+// statesByName is every stored source state, by source name.
+func statesByName(ctx context.Context, st *store.Store) (map[string]store.SourceState, error) {
+	states, err := st.Sources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("source status: %w", err)
+	}
+	byName := make(map[string]store.SourceState, len(states))
+	for _, s := range states {
+		byName[s.Name] = s
+	}
+	return byName, nil
 }
 
 func timePtr(t time.Time) *time.Time {
