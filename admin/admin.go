@@ -1,6 +1,7 @@
 // Package admin serves the daemon's operator endpoints: source status
-// (GET /api/sources), a consistent backup of the store (GET /admin/backup) and
-// a configuration reload (POST /admin/reload).
+// (GET /api/sources), a consistent backup of the store (GET /admin/backup), a
+// configuration reload (POST /admin/reload) and fetching sources now (POST
+// /admin/fetch).
 //
 // They answer only requests from loopback, unless [server].admin_token is
 // set: then only requests bearing that token, from anywhere.
@@ -22,6 +23,7 @@ type Admin struct {
 	st     *store.Store
 	cfg    atomic.Pointer[config.Config]
 	reload func(context.Context) error
+	fetch  FetchFunc
 	log    *slog.Logger
 	now    func() time.Time
 }
@@ -43,12 +45,13 @@ func (a *Admin) SetConfig(cfg *config.Config) { a.cfg.Store(cfg) }
 
 func (a *Admin) config() *config.Config { return a.cfg.Load() }
 
-// Handler serves /api/sources, /admin/backup and /admin/reload, each behind
-// the admin check.
+// Handler serves /api/sources, /admin/backup, /admin/reload and
+// /admin/fetch, each behind the admin check.
 func (a *Admin) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/sources", a.serveSources)
 	mux.HandleFunc("GET /admin/backup", a.serveBackup)
 	mux.HandleFunc("POST /admin/reload", a.serveReload)
+	mux.HandleFunc("POST /admin/fetch", a.serveFetch)
 	return a.guard(mux)
 }

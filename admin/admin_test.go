@@ -65,7 +65,8 @@ url = "https://new.example/rss"
 	}
 	ok := store.SourceState{Name: "river", URL: "https://river.example/feed.xml", EffectiveURL: "https://river.example/new-feed.xml",
 		LastAttempt: now.Add(-10 * time.Minute), LastSuccess: now.Add(-10 * time.Minute), Status: 200,
-		NextAttempt: now.Add(20 * time.Minute), NextReason: "schedule"}
+		NextAttempt: now.Add(20 * time.Minute), NextReason: "schedule",
+		EnrichAttempts: 12, EnrichFailures: 2, LastEnrichError: "page https://river.example/a: GET https://river.example/a: 404 Not Found"}
 	if _, err := st.Apply(ctx, "river", ok, arts("river", 1, 2, 5)); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestReport(t *testing.T) {
 	}
 	// The JSON shape scripts rely on.
 	b, _ := json.Marshal(r)
-	for _, key := range []string{`"name":"river"`, `"url":`, `"last_success":`, `"last_error":"GET https://delta.example/atom: 503`, `"consecutive_failures":3`, `"next_fetch":`, `"next_reason":`, `"articles":3`, `"newest_article":`, `"failing":1`, `"last_attempt":null`} {
+	for _, key := range []string{`"name":"river"`, `"url":`, `"last_success":`, `"last_error":"GET https://delta.example/atom: 503`, `"consecutive_failures":3`, `"next_fetch":`, `"next_reason":`, `"articles":3`, `"newest_article":`, `"failing":1`, `"last_attempt":null`, `"enrich_attempts":12`, `"enrich_failures":2`, `"last_enrich_error":"page https://river.example/a: GET https://river.example/a: 404 Not Found"`} {
 		if !bytes.Contains(b, []byte(key)) {
 			t.Errorf("JSON lacks %s:\n%s", key, b)
 		}
@@ -161,8 +162,10 @@ func TestAdminAccess(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg, st := fixture(t, c.token)
-			h := New(cfg, st, func(context.Context) error { return nil }, nil).Handler()
-			for _, ep := range []struct{ method, path string }{{"GET", "/api/sources"}, {"GET", "/admin/backup"}, {"POST", "/admin/reload"}} {
+			a := New(cfg, st, func(context.Context) error { return nil }, nil)
+			a.SetFetch(func(context.Context, []string) []FetchOutcome { return nil })
+			h := a.Handler()
+			for _, ep := range []struct{ method, path string }{{"GET", "/api/sources"}, {"GET", "/admin/backup"}, {"POST", "/admin/reload"}, {"POST", "/admin/fetch"}} {
 				req := httptest.NewRequest(ep.method, ep.path, nil)
 				req.RemoteAddr = c.remote
 				if c.auth != "" {
@@ -281,5 +284,112 @@ func TestAgo(t *testing.T) {
 		if got := ago(c.t, now); got != c.want {
 			t.Errorf("ago(%v) = %q, want %q", c.t, got, c.want)
 		}
+	}
+}
+
+// TestReloadChangingTheToken: a reload whose file changes or removes
+// admin_token is accepted from loopback when it satisfies the new file's
+// rule; the other endpoints keep the running token until the reload.
+func TestReloadChangingTheToken(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	write := func(token string) *config.Config {
+		body := "[server]\nadmin_token = \"" + token + "\"\n[[source]]\nname = \"river\"\nurl = \"https://river.example/feed.xml\"\n"
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	_, st := fixture(t, "")
+	running := write("old")
+	var a *Admin
+	a = New(running, st, func(context.Context) error {
+		cfg, err := config.Load(path)
+		if err == nil {
+			a.SetConfig(cfg)
+		}
+		return err
+	}, nil)
+	h := a.Handler()
+	do := func(method, path, remote, token string) int {
+		req := httptest.NewRequest(method, path, nil)
+		req.RemoteAddr = remote
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	const lo, far = "127.0.0.1:1", "192.0.2.7:1"
+
+	write("new") // on disk, not yet loaded
+	if c := do("POST", "/admin/reload", lo, ""); c != 401 {
+		t.Errorf("reload from loopback with no token, file wants one: %d, want 401", c)
+	}
+	if c := do("POST", "/admin/reload", far, "new"); c != 401 {
+		t.Errorf("reload from afar with the file's new token: %d, want 401 (only loopback may use the file's rule)", c)
+	}
+	if c := do("GET", "/api/sources", lo, "new"); c != 401 {
+		t.Errorf("sources with the token not yet loaded: %d, want 401", c)
+	}
+	if c := do("POST", "/admin/reload", lo, "new"); c != 200 {
+		t.Errorf("reload from loopback with the file's new token: %d, want 200", c)
+	}
+	if c := do("GET", "/api/sources", lo, "new"); c != 200 {
+		t.Errorf("sources with the reloaded token: %d, want 200", c)
+	}
+
+	write("") // the token removed
+	if c := do("POST", "/admin/reload", far, ""); c != 401 {
+		t.Errorf("reload from afar, token removed in the file: %d, want 401", c)
+	}
+	if c := do("POST", "/admin/reload", lo, ""); c != 200 {
+		t.Errorf("reload from loopback removing the token: %d, want 200", c)
+	}
+	if c := do("GET", "/api/sources", lo, ""); c != 200 {
+		t.Errorf("sources from loopback once the token is gone: %d, want 200", c)
+	}
+	if c := do("GET", "/api/sources", far, ""); c != 403 {
+		t.Errorf("sources from afar once the token is gone: %d, want 403", c)
+	}
+}
+
+func TestFetchEndpoint(t *testing.T) {
+	cfg, st := fixture(t, "")
+	a := New(cfg, st, nil, nil)
+	var asked [][]string
+	a.SetFetch(func(_ context.Context, names []string) []FetchOutcome {
+		asked = append(asked, names)
+		return []FetchOutcome{{Source: "river", Result: "new", Status: 200, New: 2}, {Source: "delta", Result: "error", Error: "GET https://delta.example/atom: 503 Service Unavailable"}}
+	})
+	h := a.Handler()
+	post := func(body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/admin/fetch", strings.NewReader(body))
+		req.RemoteAddr = "127.0.0.1:1"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := post(`{"sources":["river","delta"]}`)
+	var rep FetchReport
+	if err := json.Unmarshal(rec.Body.Bytes(), &rep); rec.Code != 200 || err != nil || len(rep.Outcomes) != 2 || rep.Outcomes[1].Error == "" {
+		t.Fatalf("fetch: %d %v %s", rec.Code, err, rec.Body)
+	}
+	if rec := post(""); rec.Code != 200 {
+		t.Errorf("fetch with an empty body (all sources): %d", rec.Code)
+	}
+	if len(asked) != 2 || len(asked[0]) != 2 || asked[0][0] != "river" || len(asked[1]) != 0 {
+		t.Errorf("asked to fetch %q, want [river delta] then all", asked)
+	}
+	if rec := post(`["river"`); rec.Code != 400 {
+		t.Errorf("malformed body: %d, want 400", rec.Code)
+	}
+	if rec := post(`{"sources":["` + strings.Repeat("x", 2<<20) + `"]}`); rec.Code != 413 {
+		t.Errorf("2 MiB body: %d, want 413", rec.Code)
 	}
 }

@@ -36,21 +36,22 @@ type SourceStatus struct {
 	NewestArticle *time.Time `json:"newest_article"`
 	Gone          bool       `json:"gone,omitempty"` // answered 410: no longer polled
 	Failing       bool       `json:"failing"`
+	// Article pages and comment feeds fetched to enrich the source's
+	// articles, those that failed, and the last failure.
+	EnrichAttempts  int    `json:"enrich_attempts"`
+	EnrichFailures  int    `json:"enrich_failures"`
+	LastEnrichError string `json:"last_enrich_error,omitempty"`
 }
 
 // BuildReport joins cfg's sources with what st remembers of them.
 func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now time.Time) (Report, error) {
-	states, err := st.Sources(ctx)
+	byName, err := statesByName(ctx, st)
 	if err != nil {
-		return Report{}, fmt.Errorf("source status: %w", err)
+		return Report{}, err
 	}
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("source status: %w", err)
-	}
-	byName := make(map[string]store.SourceState, len(states))
-	for _, s := range states {
-		byName[s.Name] = s
 	}
 	r := Report{GeneratedAt: now.UTC(), Sources: make([]SourceStatus, 0, len(cfg.Sources))}
 	for _, src := range cfg.Sources {
@@ -68,6 +69,8 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			s.HTTPStatus = state.Status
 			s.Failures = state.Failures
 			s.Gone = state.Gone
+			s.Failing = state.Failing()
+			s.EnrichAttempts, s.EnrichFailures, s.LastEnrichError = state.EnrichAttempts, state.EnrichFailures, state.LastEnrichError
 			s.NextFetch, s.NextReason = timePtr(state.NextAttempt), state.NextReason
 			if s.NextFetch == nil && !state.LastAttempt.IsZero() && !state.Gone {
 				// The fetcher did not say: estimate from the schedule.
@@ -83,13 +86,41 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			s.Articles = ss.Articles
 			s.NewestArticle = timePtr(ss.Newest)
 		}
-		s.Failing = s.Failures > 0 || s.LastError != "" || s.Gone
 		if s.Failing {
 			r.Failing++
 		}
 		r.Sources = append(r.Sources, s)
 	}
 	return r, nil
+}
+
+// CountFailing is how many of cfg's sources are failing (as the report's
+// top-level failing counts them) and how many there are, reading only the
+// sources' states: cheap enough for every view of the HTML page.
+func CountFailing(ctx context.Context, cfg *config.Config, st *store.Store) (failing, total int, err error) {
+	byName, err := statesByName(ctx, st)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, src := range cfg.Sources {
+		if state, ok := byName[src.Name]; ok && state.URL == src.URL && state.Failing() {
+			failing++
+		}
+	}
+	return failing, len(cfg.Sources), nil
+}
+
+// statesByName is every stored source state, by source name.
+func statesByName(ctx context.Context, st *store.Store) (map[string]store.SourceState, error) {
+	states, err := st.Sources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("source status: %w", err)
+	}
+	byName := make(map[string]store.SourceState, len(states))
+	for _, s := range states {
+		byName[s.Name] = s
+	}
+	return byName, nil
 }
 
 func timePtr(t time.Time) *time.Time {

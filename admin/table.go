@@ -12,7 +12,7 @@ import (
 // relative to now.
 func WriteTable(w io.Writer, r Report, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tLAST SUCCESS\tFAILURES\tNEXT FETCH\tARTICLES\tNEWEST\tURL\tLAST ERROR")
+	fmt.Fprintln(tw, "SOURCE\tLAST SUCCESS\tFAILURES\tNEXT FETCH\tARTICLES\tNEWEST\tENRICH FAILED\tURL\tLAST ERROR")
 	for _, s := range r.Sources {
 		next := "-"
 		if s.NextFetch != nil {
@@ -25,11 +25,18 @@ func WriteTable(w io.Writer, r Report, now time.Time) error {
 			next = "never (gone: 410)"
 		}
 		lastErr := "-"
-		if s.LastError != "" {
+		switch {
+		case s.LastError != "":
 			lastErr = shorten(s.LastError, 72)
+		case s.LastEnrichError != "":
+			lastErr = "enrich: " + shorten(s.LastEnrichError, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%s\t%s\t%s\n",
-			s.Name, ago(s.LastSuccess, now), s.Failures, next, s.Articles, ago(s.NewestArticle, now), s.URL, lastErr)
+		enrich := "-"
+		if s.EnrichAttempts > 0 {
+			enrich = fmt.Sprintf("%d of %d", s.EnrichFailures, s.EnrichAttempts)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\n",
+			s.Name, ago(s.LastSuccess, now), s.Failures, next, s.Articles, ago(s.NewestArticle, now), enrich, s.URL, lastErr)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

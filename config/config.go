@@ -77,6 +77,9 @@ type Feed struct {
 	Icon        string `toml:"icon"`
 	Annotate    bool   `toml:"annotate"`
 	WebSubHub   string `toml:"websub_hub"`
+	// ShowStatus shows the HTML page's strip of failing sources to every
+	// reader, not only to the operator.
+	ShowStatus bool `toml:"show_status"`
 }
 
 // Source is one [[source]] table: a feed to aggregate.
@@ -181,7 +184,11 @@ func Parse(file string, data []byte) (*Config, error) {
 		case errors.As(err, &strict):
 			for _, e := range strict.Errors {
 				row, _ := e.Position()
-				probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(e.Key(), "."), Msg: "unknown key"})
+				msg := "unknown key"
+				if s := suggest(e.Key()); s != "" {
+					msg += " (did you mean " + s + "?)"
+				}
+				probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(e.Key(), "."), Msg: msg})
 			}
 		case errors.As(err, &derr):
 			row, _ := derr.Position()

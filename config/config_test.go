@@ -95,3 +95,28 @@ func TestSize(t *testing.T) {
 		t.Error("\"lots\" parsed as a size")
 	}
 }
+
+func TestUnknownKeySuggestsTheNearest(t *testing.T) {
+	for _, c := range []struct{ toml, want string }{
+		{"[fetch]\nconcurrancy = 2\n", "f.toml:2: fetch.concurrancy: unknown key (did you mean concurrency?)"},
+		{"[fetch]\nshcedule = \"@hourly\"\n", "f.toml:2: fetch.shcedule: unknown key (did you mean schedule?)"},
+		{"[fetcher]\nschedule = \"@hourly\"\n", "f.toml:1: fetcher: unknown key (did you mean fetch?)"},
+		{"[[source]]\nname = \"a\"\nurl = \"https://a.example/\"\nenrichh = true\n", "f.toml:4: source.enrichh: unknown key (did you mean enrich?)"},
+		{"[[sources]]\nname = \"a\"\n", "f.toml:1: sources: unknown key (did you mean source?)"},
+		{"[server]\nadmin_tokn = \"x\"\n", "admin_tokn: unknown key (did you mean admin_token?)"},
+		{"[fetch]\nfrobnicate = 1\n", "f.toml:2: fetch.frobnicate: unknown key"},
+	} {
+		_, err := Parse("f.toml", []byte(c.toml))
+		if err == nil {
+			t.Errorf("%q: no error", c.toml)
+			continue
+		}
+		got := err.Error()
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%q:\n got %s\nwant %s", c.toml, got, c.want)
+		}
+		if strings.HasSuffix(c.want, "unknown key") && strings.Contains(got, "did you mean") {
+			t.Errorf("%q: a far key got a suggestion: %s", c.toml, got)
+		}
+	}
+}

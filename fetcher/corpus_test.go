@@ -63,8 +63,8 @@ func TestCorpusOverHTTP(t *testing.T) {
 	for _, o := range outs {
 		if o.Result == ResultError {
 			failed = append(failed, files[o.Source]+": "+o.Err.Error())
-			if !strings.Contains(o.Err.Error(), "fetch "+o.Source+": ") {
-				t.Errorf("%s: error does not name the source: %v", o.Source, o.Err)
+			if line := o.String(); !strings.HasPrefix(line, o.Source+": error: ") || strings.Contains(line, "fetch "+o.Source) {
+				t.Errorf("%s: line %q: want NAME: error: WHY, naming the source once", o.Source, line)
 			}
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"sync"
 	"time"
@@ -110,10 +111,16 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 	}
 
 	var mu sync.Mutex
+	attempted := func() {
+		mu.Lock()
+		state.EnrichAttempts++
+		mu.Unlock()
+	}
 	failed := func(what string, a *article.Article, err error) {
 		f.log.Warn("enrich: "+what, "source", src.Name, "article", a.Link, "error", err)
 		mu.Lock()
 		state.EnrichFailures++
+		state.LastEnrichError = fmt.Sprintf("%s %s: %v", what, a.Link, err)
 		mu.Unlock()
 	}
 	sem := make(chan struct{}, enrichWorkers)
@@ -125,6 +132,9 @@ items:
 		comments := extras[i].CommentRSS
 		if !src.CountComments {
 			comments = ""
+		}
+		if f.log.Enabled(ctx, slog.LevelDebug) {
+			f.log.Debug("enrich", "source", src.Name, "article", a.Link, "page", page, "why", pageWhy(src, a, isOld[a.ID]), "comment_feed", comments)
 		}
 		if !page && comments == "" {
 			continue
@@ -141,6 +151,7 @@ items:
 			}
 			defer f.enriches.release("")
 			if page {
+				attempted()
 				err := f.enrichPage(ctx, cfg, src, a)
 				var pe *PrivateAddressError
 				switch {
@@ -156,6 +167,7 @@ items:
 				}
 			}
 			if comments != "" && ctx.Err() == nil {
+				attempted()
 				if err := f.countComments(ctx, cfg, src, a, comments); err != nil && ctx.Err() == nil {
 					failed("comment feed", a, err)
 				}
@@ -198,6 +210,19 @@ func (f *Fetcher) stillOwed(cfg *config.Config, src config.Source, owed map[stri
 		return nil
 	}
 	return next
+}
+
+// pageWhy says, for the debug log, why an article's page is fetched or not.
+func pageWhy(src config.Source, a *article.Article, old bool) string {
+	switch {
+	case !src.Enrich:
+		return "enrich is off"
+	case old:
+		return "already stored: its page was fetched before"
+	case a.Link == "":
+		return "no link"
+	}
+	return "new article"
 }
 
 // enrichPage fetches a's page and lets the article take what it lacks from

@@ -101,7 +101,7 @@ func TestSlowPagesDoNotHoldFetchSlots(t *testing.T) {
 	f := NewWithOptions(cfg, st, nil, nw.options())
 
 	slow := make(chan Outcome, 1)
-	go func() { slow <- f.fetch(context.Background(), cfg.Sources[0]) }()
+	go func() { slow <- f.fetchOrWait(context.Background(), cfg.Sources[0]) }()
 	wait(t, pages.started, "the slow source's first page request")
 
 	fast := make(chan []Outcome, 1)

@@ -122,8 +122,14 @@ func TestEnrichRefusesPrivateAddresses(t *testing.T) {
 		t.Errorf("comment feed fetched from loopback with allow_private = false")
 	}
 	s := stateOf(t, st, "blog")
-	if s.EnrichFailures != 4 {
-		t.Errorf("enrich failures = %d, want 4 (2 pages, 2 comment feeds)", s.EnrichFailures)
+	if s.EnrichFailures != 4 || s.EnrichAttempts != 4 {
+		t.Errorf("enrich failures = %d of %d attempts, want 4 of 4 (2 pages, 2 comment feeds)", s.EnrichFailures, s.EnrichAttempts)
+	}
+	if !strings.Contains(s.LastEnrichError, "refusing to fetch from 127.0.0.1") || !strings.Contains(s.LastEnrichError, es.url) {
+		t.Errorf("last enrich error %q: want the refusal, naming the article", s.LastEnrichError)
+	}
+	if o.EnrichAttempts != 4 || o.EnrichFailures != 4 {
+		t.Errorf("outcome counts %d enrichments, %d failed; want 4 and 4", o.EnrichAttempts, o.EnrichFailures)
 	}
 	for _, a := range articles(t, st, "blog") {
 		if a.Title == "" || a.Comments != nil {

@@ -42,8 +42,21 @@ type Outcome struct {
 	// was unchanged: nothing was parsed.
 	NotModified bool
 	Duration    time.Duration
-	Err         error
+	// Err says why the fetch failed. It does not name the source: Source
+	// does.
+	Err error
+	// Failures is the source's consecutive failures after this fetch, and
+	// Gone whether it answered 410; both only set when the fetch failed.
+	Failures int
+	Gone     bool
+	// EnrichAttempts and EnrichFailures count the article pages and comment
+	// feeds this fetch fetched, and those that failed.
+	EnrichAttempts, EnrichFailures int
 }
+
+// errorAfter is how many consecutive failures of a source make its failed
+// fetch an ERROR line rather than a WARN one.
+const errorAfter = 5
 
 func (o Outcome) String() string {
 	switch o.Result {
@@ -76,7 +89,11 @@ type Fetcher struct {
 	parseSem chan struct{}
 	bgSem    chan struct{} // background CPU work: see readers.go
 
-	running sync.Map // source name → struct{}: a source never runs twice at once
+	running sync.Map // source name → *inflight: a source never runs twice at once
+
+	touchMu sync.Mutex
+	touched map[string]bool // sources Once fetched: Run reschedules them
+	poke    chan struct{}   // tells Run that touched has names
 
 	stMu       sync.Mutex
 	states     map[string]store.SourceState
@@ -109,6 +126,8 @@ func NewWithOptions(cfg *config.Config, st *store.Store, log *slog.Logger, opts 
 		log:      log,
 		cfg:      cfg,
 		reloaded: make(chan struct{}, 1),
+		touched:  map[string]bool{},
+		poke:     make(chan struct{}, 1),
 		global:   newLimiter(),
 		enriches: newLimiter(),
 		now:      opts.Now,
@@ -147,7 +166,9 @@ func (f *Fetcher) config() *config.Config {
 // Once fetches the named sources (all of them when none is named) now, at
 // most [fetch].concurrency at a time, and returns an outcome for each, in
 // the order asked. It fetches sources in back-off and gone ones too: the
-// operator asked.
+// operator asked. A source already being fetched is not fetched again: Once
+// waits for that fetch and reports it. A running Run reschedules the
+// sources from their new state (a success ends a back-off).
 func (f *Fetcher) Once(ctx context.Context, names ...string) []Outcome {
 	cfg := f.config()
 	var srcs []config.Source
@@ -167,28 +188,77 @@ func (f *Fetcher) Once(ctx context.Context, names ...string) []Outcome {
 	res := make([]Outcome, len(srcs))
 	var wg sync.WaitGroup
 	for i, s := range srcs {
-		wg.Go(func() { res[i] = f.fetch(ctx, s) })
+		wg.Go(func() { res[i] = f.fetchOrWait(ctx, s) })
 	}
 	wg.Wait()
 	f.flush()
+	f.touchMu.Lock()
+	for _, s := range srcs {
+		f.touched[s.Name] = true
+	}
+	f.touchMu.Unlock()
+	select {
+	case f.poke <- struct{}{}:
+	default:
+	}
 	return append(out, res...)
 }
 
-// fetch fetches one source, unless it is already being fetched.
-func (f *Fetcher) fetch(ctx context.Context, src config.Source) Outcome {
-	o, _ := f.fetchRan(ctx, src)
-	return o
+// inflight is one fetch under way; o is set before done is closed.
+type inflight struct {
+	done chan struct{}
+	o    Outcome
 }
 
-// fetchRan is fetch, saying whether the fetch ran.
-func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, bool) {
-	if _, busy := f.running.LoadOrStore(src.Name, struct{}{}); busy {
+// fetchOrWait fetches src, or, when a fetch of it is already under way,
+// waits for that one and returns its outcome.
+func (f *Fetcher) fetchOrWait(ctx context.Context, src config.Source) Outcome {
+	for {
+		o, ran := f.fetchRan(ctx, src)
+		if ran {
+			return o
+		}
+		if err := ctx.Err(); err != nil {
+			return Outcome{Source: src.Name, Result: ResultError, Err: err}
+		}
+		v, ok := f.running.Load(src.Name)
+		if !ok {
+			continue // it has just finished: fetch again
+		}
+		run := v.(*inflight)
+		select {
+		case <-run.done:
+			return run.o
+		case <-ctx.Done():
+			return Outcome{Source: src.Name, Result: ResultError, Err: ctx.Err()}
+		}
+	}
+}
+
+// takeTouched returns and forgets the sources Once fetched.
+func (f *Fetcher) takeTouched() map[string]bool {
+	f.touchMu.Lock()
+	defer f.touchMu.Unlock()
+	t := f.touched
+	f.touched = map[string]bool{}
+	return t
+}
+
+// fetchRan fetches one source, unless it is already being fetched, and
+// says whether the fetch ran.
+func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (o Outcome, ran bool) {
+	run := &inflight{done: make(chan struct{})}
+	if _, busy := f.running.LoadOrStore(src.Name, run); busy {
 		return Outcome{Source: src.Name, Result: ResultUnchanged}, false
 	}
-	defer f.running.Delete(src.Name)
+	defer func() {
+		run.o = o
+		f.running.Delete(src.Name)
+		close(run.done)
+	}()
 	cfg := f.config()
 	if err := f.global.acquire(ctx, "", cfg.Fetch.Concurrency); err != nil {
-		return Outcome{Source: src.Name, Result: ResultError, Err: fmt.Errorf("fetch %s: %w", src.Name, err)}, false
+		return Outcome{Source: src.Name, Result: ResultError, Err: err}, false
 	}
 	var freeOnce sync.Once
 	free := func() { freeOnce.Do(func() { f.global.release("") }) }
@@ -199,16 +269,29 @@ func (f *Fetcher) fetchRan(ctx context.Context, src config.Source) (Outcome, boo
 	// early when ctx ends.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*cfg.Fetch.Timeout.Duration+cfg.Fetch.EnrichBudget.Duration)
 	defer cancel()
-	o := f.fetchSource(fctx, cfg, src, fetchRun{caller: ctx, freeSlot: free})
+	o = f.fetchSource(fctx, cfg, src, fetchRun{caller: ctx, freeSlot: free})
 	f.mu.Lock()
 	obs := f.observers
 	f.mu.Unlock()
 	for _, fn := range obs {
 		fn(o)
 	}
-	f.log.Info("fetch", "source", o.Source, "outcome", string(o.Result), "status", o.Status,
+	f.log.Log(ctx, o.level(), "fetch", "source", o.Source, "outcome", string(o.Result), "status", o.Status,
 		"new", o.New, "updated", o.Updated, "bytes", o.Bytes, "duration", o.Duration.Round(time.Millisecond), "error", errString(o.Err))
 	return o, true
+}
+
+// level is how loud o's log line is: INFO for a success, WARN for a
+// failure, ERROR once the source is gone or has failed errorAfter times in
+// a row.
+func (o Outcome) level() slog.Level {
+	switch {
+	case o.Result != ResultError:
+		return slog.LevelInfo
+	case o.Gone || o.Failures >= errorAfter:
+		return slog.LevelError
+	}
+	return slog.LevelWarn
 }
 
 func errString(err error) string {

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tributary-feeds/tributary/config"
 )
 
 // hostileMux serves every kind of bad answer a feed URL can give.
@@ -166,8 +169,9 @@ func TestHostileServers(t *testing.T) {
 			t.Errorf("%s: error %v, want it to say %q", tc.name, o.Err, tc.want)
 			continue
 		}
-		if !strings.Contains(o.Err.Error(), "fetch "+tc.name+":") {
-			t.Errorf("%s: error %q does not name the source", tc.name, o.Err)
+		// The line names the source once: "NAME: error: WHY".
+		if line := o.String(); !strings.HasPrefix(line, tc.name+": error: ") || strings.Contains(line, "fetch "+tc.name) {
+			t.Errorf("%s: line %q: want %q, naming the source once", tc.name, line, tc.name+": error: WHY")
 		}
 		s := stateOf(t, st, tc.name)
 		if s.Failures != 1 || s.Error == "" || s.LastAttempt.IsZero() || s.NextReason == "" {
@@ -216,5 +220,51 @@ func TestGzipBombMemory(t *testing.T) {
 		t.Errorf("allocated %d MiB for two capped bodies", alloc>>20)
 	} else {
 		t.Logf("allocated %.1f MiB for two bodies capped at 1 MiB", float64(alloc)/(1<<20))
+	}
+}
+
+func TestFetchLogLevel(t *testing.T) {
+	for _, c := range []struct {
+		o    Outcome
+		want slog.Level
+	}{
+		{Outcome{Result: ResultNew}, slog.LevelInfo},
+		{Outcome{Result: ResultUnchanged}, slog.LevelInfo},
+		{Outcome{Result: ResultError, Failures: 1}, slog.LevelWarn},
+		{Outcome{Result: ResultError, Failures: errorAfter - 1}, slog.LevelWarn},
+		{Outcome{Result: ResultError, Failures: errorAfter}, slog.LevelError},
+		{Outcome{Result: ResultError, Failures: 1, Gone: true}, slog.LevelError},
+	} {
+		if got := c.o.level(); got != c.want {
+			t.Errorf("%+v: level %v, want %v", c.o, got, c.want)
+		}
+	}
+}
+
+// TestDebugLines: --log-level debug shows the conditional GET sent and its
+// outcome, and each article's enrichment decision.
+func TestDebugLines(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write([]byte(rssFeed("http://"+r.Host, "x"))) // its page on loopback: refused at once
+	}))
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := testConfig(config.Source{Name: "blog", URL: srv.URL + "/feed", Enrich: true})
+	f := New(cfg, newStore(t), log)
+	f.Once(context.Background())
+	f.Once(context.Background())
+	for _, want := range []string{
+		`level=DEBUG msg=enrich source=blog article=` + srv.URL + `/page/x page=true why="new article"`,
+		`level=DEBUG msg="conditional GET" source=blog etag="\"v1\""`,
+		`level=DEBUG msg="not modified (304): nothing parsed" source=blog`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("debug logs lack %s:\n%s", want, logs.String())
+		}
 	}
 }

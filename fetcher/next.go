@@ -130,7 +130,10 @@ func nextAfterFailure(sched cron.Schedule, now time.Time, off time.Duration, fai
 		}
 		d += time.Duration(rand.Int64N(int64(d)/4 + 1)) // jitter: up to +25%
 		d = min(d, maxBackoff)
-		reason = fmt.Sprintf("back-off after %d consecutive failures", failures)
+		reason = "back-off after 1 failure"
+		if failures > 1 {
+			reason = fmt.Sprintf("back-off after %d consecutive failures", failures)
+		}
 	}
 	next := now.Add(d)
 	if sn.After(next) {

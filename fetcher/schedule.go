@@ -34,7 +34,9 @@ const idleWait = time.Minute
 // Reload takes effect at once.
 func (f *Fetcher) Run(ctx context.Context) error {
 	entries := map[string]*entry{}
-	f.sync(ctx, entries, time.Now())
+	start := time.Now()
+	f.sync(ctx, entries, start)
+	f.logStart(entries, start)
 	ctx = asBackground(ctx)
 	done := make(chan finished)
 	var wg sync.WaitGroup
@@ -80,6 +82,14 @@ func (f *Fetcher) Run(ctx context.Context) error {
 		case <-timer.C:
 		case <-f.reloaded:
 			f.sync(ctx, entries, time.Now())
+		case <-f.poke:
+			// Once fetched these: their next fetch follows their new state
+			// (a back-off ended, a gone source back).
+			for name := range f.takeTouched() {
+				if e := entries[name]; e != nil && !e.running {
+					e.next = f.nextFor(ctx, e.src, e.sched, true)
+				}
+			}
 		case fin := <-done:
 			fin.e.running = false
 			if entries[fin.e.src.Name] == fin.e {
@@ -95,9 +105,63 @@ func (f *Fetcher) nextFor(ctx context.Context, src config.Source, sched cron.Sch
 	st, err := f.state(context.WithoutCancel(ctx), src.Name)
 	now := time.Now()
 	if !ran || err != nil || st.URL != src.URL || (st.NextAttempt.IsZero() && !st.Gone) {
-		return scheduledNext(sched, now, offset(src.Name, window(sched, f.config().Fetch.Jitter.Duration)))
+		next := scheduledNext(sched, now, offset(src.Name, window(sched, f.config().Fetch.Jitter.Duration)))
+		f.logNext(src.Name, next, now, "schedule")
+		return next
 	}
+	f.logNext(src.Name, st.NextAttempt, now, st.NextReason)
 	return st.NextAttempt
+}
+
+// logNext is the debug line of a scheduling decision.
+func (f *Fetcher) logNext(name string, next, now time.Time, reason string) {
+	if next.IsZero() {
+		f.log.Debug("schedule: not polled", "source", name, "reason", reason)
+		return
+	}
+	f.log.Debug("schedule: next fetch", "source", name, "at", next.UTC().Format(time.RFC3339), "in", next.Sub(now).Round(time.Second), "reason", reason)
+}
+
+// logStart says, once at start, how many sources are due and when the
+// first fetches happen: without it the jitter window is a silent minute.
+func (f *Fetcher) logStart(entries map[string]*entry, now time.Time) {
+	cfg := f.config()
+	if len(cfg.Sources) == 0 {
+		f.log.Warn("no sources configured: nothing will be fetched; add [[source]] tables", "config", cfg.File)
+		return
+	}
+	var due, notPolled int
+	var first, last, later time.Time
+	horizon := now.Add(cfg.Fetch.Jitter.Duration)
+	for _, e := range entries {
+		switch {
+		case e.next.IsZero():
+			notPolled++
+			continue
+		case !e.next.After(horizon):
+			due++
+			if last.IsZero() || e.next.After(last) {
+				last = e.next
+			}
+		case later.IsZero() || e.next.Before(later):
+			later = e.next
+		}
+		if first.IsZero() || e.next.Before(first) {
+			first = e.next
+		}
+	}
+	in := func(t time.Time) time.Duration { return max(0, t.Sub(now)).Round(time.Second) }
+	args := []any{"sources", len(cfg.Sources), "due", due}
+	if due > 0 {
+		args = append(args, "first_in", in(first), "all_due_within", in(last))
+	}
+	if !later.IsZero() {
+		args = append(args, "next_other_in", in(later))
+	}
+	if notPolled > 0 {
+		args = append(args, "not_polled", notPolled)
+	}
+	f.log.Info("fetching: first fetches scheduled", args...)
 }
 
 // sync brings the dispatcher's entries in line with the configuration:
@@ -148,23 +212,30 @@ func (f *Fetcher) sync(ctx context.Context, entries map[string]*entry, now time.
 
 // resume is when a source the dispatcher has just learnt of is first due.
 func (f *Fetcher) resume(ctx context.Context, src config.Source, sched cron.Schedule, off time.Duration, now time.Time) time.Time {
+	next, reason := f.resumeWhy(ctx, src, sched, off, now)
+	f.logNext(src.Name, next, now, reason)
+	return next
+}
+
+// resumeWhy is resume, saying why.
+func (f *Fetcher) resumeWhy(ctx context.Context, src config.Source, sched cron.Schedule, off time.Duration, now time.Time) (time.Time, string) {
 	st, err := f.state(ctx, src.Name)
 	if err != nil {
 		f.log.Error("schedule: read state", "source", src.Name, "error", err)
-		return now.Add(off)
+		return now.Add(off), "state unreadable: fetched at once"
 	}
 	switch {
 	case st.URL != src.URL || st.LastAttempt.IsZero():
-		return now.Add(off) // never fetched: at once, spread over the jitter window
+		return now.Add(off), "never fetched: at its place in the jitter window"
 	case st.Gone:
-		return time.Time{}
+		return time.Time{}, "gone (410)"
 	case st.NextAttempt.IsZero():
-		return scheduledNext(sched, st.LastAttempt, off)
+		return scheduledNext(sched, st.LastAttempt, off), "schedule, from the last attempt"
 	case st.Failures == 0 && st.NextReason == "schedule":
 		// The schedule may have been shortened while the daemon was stopped.
 		if n := scheduledNext(sched, st.LastAttempt, off); n.Before(st.NextAttempt) {
-			return n
+			return n, "schedule (shortened since the last fetch)"
 		}
 	}
-	return st.NextAttempt
+	return st.NextAttempt, "stored: " + st.NextReason
 }

@@ -393,3 +393,62 @@ func TestRestartAppliesShortenedSchedule(t *testing.T) {
 	runFetcher(t, New(cfg2, st, nil))
 	waitUntil(t, 10*time.Second, "a fetch on the shortened schedule", func() bool { return cnt.get("/a") >= 2 })
 }
+
+// TestOnceEndsRunsBackoff: a source in back-off that Once fetches
+// successfully (the operator's "fetch now") goes back to its schedule in
+// the running dispatcher, instead of sitting out the back-off.
+func TestOnceEndsRunsBackoff(t *testing.T) {
+	var up atomic.Bool
+	cnt := newCounter()
+	srv := serve(t, cnt.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		w.Write([]byte(rssFeed("http://example.com", "x")))
+	})))
+	cfg := testConfig(src("a", srv.URL+"/a"))
+	cfg.Fetch.Schedule = "@every 2s"
+	st := newStore(t)
+	f := New(cfg, st, nil)
+	runFetcher(t, f)
+	waitUntil(t, 10*time.Second, "the first, failing fetch", func() bool {
+		s, _, _ := st.Source(context.Background(), "a")
+		return s.Failures == 1
+	})
+	if s := stateOf(t, st, "a"); s.NextAttempt.Sub(s.LastAttempt) < 50*time.Second {
+		t.Fatalf("back-off %v after a failure, want at least a minute", s.NextAttempt.Sub(s.LastAttempt))
+	}
+	up.Store(true)
+	if o := f.Once(context.Background(), "a")[0]; o.Result != ResultNew {
+		t.Fatalf("fetch now: %v", o)
+	}
+	n := cnt.get("/a")
+	waitUntil(t, 15*time.Second, "a scheduled fetch after the back-off ended", func() bool { return cnt.get("/a") > n })
+}
+
+// TestOnceWaitsForAFetchUnderWay: asked to fetch a source the dispatcher is
+// fetching, Once does not fetch it twice at once: it waits and reports that
+// fetch.
+func TestOnceWaitsForAFetchUnderWay(t *testing.T) {
+	release := make(chan struct{})
+	cnt := newCounter()
+	srv := serve(t, cnt.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		w.Write([]byte(rssFeed("http://example.com", "x", "y")))
+	})))
+	f := New(testConfig(src("a", srv.URL+"/a")), newStore(t), nil)
+	runFetcher(t, f)
+	waitUntil(t, 10*time.Second, "the dispatcher's fetch under way", func() bool { return cnt.get("/a") == 1 })
+	got := make(chan Outcome)
+	go func() { got <- f.Once(context.Background(), "a")[0] }()
+	time.Sleep(300 * time.Millisecond) // let Once find the fetch under way (it cannot end before release)
+	close(release)
+	o := <-got
+	if o.Result != ResultNew || o.New != 2 {
+		t.Errorf("Once reported %v, want the fetch under way: new (2 new)", o)
+	}
+	if n := cnt.get("/a"); n != 1 {
+		t.Errorf("%d requests: the source was fetched again", n)
+	}
+}

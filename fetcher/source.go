@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -34,7 +33,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	o := Outcome{Source: src.Name}
 	state, err := f.state(ctx, src.Name)
 	if err != nil {
-		o.Result, o.Err = ResultError, fmt.Errorf("fetch %s: %w", src.Name, err)
+		o.Result, o.Err = ResultError, err
 		return o
 	}
 	state.Name = src.Name
@@ -44,13 +43,13 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	state.LastAttempt = start.UTC()
 	sched, err := config.ParseSchedule(src.EffectiveSchedule(cfg.Fetch))
 	if err != nil { // config validation makes this unreachable
-		o.Result, o.Err = ResultError, fmt.Errorf("fetch %s: %w", src.Name, err)
+		o.Result, o.Err = ResultError, err
 		return o
 	}
 	off := offset(src.Name, window(sched, cfg.Fetch.Jitter.Duration))
 
 	fail := func(err error, retry time.Duration) Outcome {
-		o.Result, o.Err = ResultError, fmt.Errorf("fetch %s: %w", src.Name, err)
+		o.Result, o.Err = ResultError, err
 		o.Duration = time.Since(start)
 		state.Error = err.Error()
 		state.Failures++
@@ -60,6 +59,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		} else {
 			state.NextAttempt, state.NextReason = nextAfterFailure(sched, now, off, state.Failures, retry, state.Status, cfg.Fetch.MaxBackoff.Duration)
 		}
+		o.Failures, o.Gone = state.Failures, state.Gone
 		f.saveState(state)
 		return o
 	}
@@ -70,6 +70,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	etag, lastMod := state.ETag, state.LastModified
 	if owed {
 		etag, lastMod = "", ""
+	}
+	if etag != "" || lastMod != "" {
+		f.log.Debug("conditional GET", "source", src.Name, "etag", etag, "last_modified", lastMod)
 	}
 	resp, err := f.get(ctx, request{
 		URL:          state.FeedURL(),
@@ -126,6 +129,11 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	hash := hex.EncodeToString(sum[:])
 	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash && !owed) {
 		o.NotModified, o.Result = true, ResultUnchanged
+		if resp.Status == http.StatusNotModified {
+			f.log.Debug("not modified (304): nothing parsed", "source", src.Name)
+		} else {
+			f.log.Debug("body unchanged (same SHA-256): nothing parsed", "source", src.Name, "status", resp.Status)
+		}
 		succeed()
 		f.stMu.Lock()
 		f.hints[src.Name] = h
@@ -169,8 +177,10 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		// Pages get the budget; what it leaves is stored unenriched (and
 		// owed), and the write below never goes short.
 		ectx, cancel := context.WithTimeout(run.caller, cfg.Fetch.EnrichBudget.Duration)
+		attempts, failures := state.EnrichAttempts, state.EnrichFailures
 		f.enrich(ectx, cfg, src, arts, extras, &state)
 		cancel()
+		o.EnrichAttempts, o.EnrichFailures = state.EnrichAttempts-attempts, state.EnrichFailures-failures
 	} else {
 		state.Unenriched = nil
 	}

@@ -27,6 +27,8 @@ type Metrics struct {
 	bytes        *prometheus.CounterVec
 	notModified  *prometheus.CounterVec
 	feedRequests *prometheus.CounterVec
+	enrich       *prometheus.CounterVec
+	enrichFailed *prometheus.CounterVec
 }
 
 // Options are the read-outs that are computed when scraped.
@@ -63,8 +65,16 @@ func New(opt Options) *Metrics {
 			Name: "tributary_feed_requests_total",
 			Help: "Requests for a published feed, by format (atom, rss, json) and HTTP status.",
 		}, []string{"format", "status"}),
+		enrich: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tributary_enrich_attempts_total",
+			Help: "Article pages and comment feeds fetched to enrich a source's articles, by source.",
+		}, []string{"source"}),
+		enrichFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tributary_enrich_failures_total",
+			Help: "Article pages and comment feeds that could not be fetched or read, by source.",
+		}, []string{"source"}),
 	}
-	m.reg.MustRegister(m.fetches, m.duration, m.bytes, m.notModified, m.feedRequests,
+	m.reg.MustRegister(m.fetches, m.duration, m.bytes, m.notModified, m.feedRequests, m.enrich, m.enrichFailed,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if opt.Store != nil {
@@ -92,6 +102,9 @@ type Fetch struct {
 	Duration    time.Duration
 	Bytes       int64
 	NotModified bool
+	// EnrichAttempts and EnrichFailures are the article pages and comment
+	// feeds the fetch fetched, and those that failed.
+	EnrichAttempts, EnrichFailures int
 }
 
 // ObserveFetch counts one fetch.
@@ -101,6 +114,10 @@ func (m *Metrics) ObserveFetch(f Fetch) {
 	m.bytes.WithLabelValues(f.Source).Add(float64(f.Bytes))
 	if f.NotModified {
 		m.notModified.WithLabelValues(f.Source).Inc()
+	}
+	if f.EnrichAttempts > 0 {
+		m.enrich.WithLabelValues(f.Source).Add(float64(f.EnrichAttempts))
+		m.enrichFailed.WithLabelValues(f.Source).Add(float64(f.EnrichFailures))
 	}
 }
 
@@ -124,5 +141,7 @@ func (m *Metrics) Forget(sources ...string) {
 		m.fetches.DeletePartialMatch(prometheus.Labels{"source": s})
 		m.bytes.DeleteLabelValues(s)
 		m.notModified.DeleteLabelValues(s)
+		m.enrich.DeleteLabelValues(s)
+		m.enrichFailed.DeleteLabelValues(s)
 	}
 }

@@ -71,6 +71,8 @@ func TestMetricsCountWhatTheyAreTold(t *testing.T) {
 	m.ObserveFetch(Fetch{Source: "river", Outcome: "new", Duration: 20 * time.Millisecond, Bytes: 1000})
 	m.ObserveFetch(Fetch{Source: "river", Outcome: "unchanged", Duration: 5 * time.Millisecond, NotModified: true})
 	m.ObserveFetch(Fetch{Source: "delta", Outcome: "error", Duration: time.Second, Bytes: 10})
+	m.ObserveFetch(Fetch{Source: "estuary", Outcome: "new", EnrichAttempts: 5, EnrichFailures: 2})
+	m.ObserveFetch(Fetch{Source: "estuary", Outcome: "new", EnrichAttempts: 3})
 
 	feeds := m.FeedRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -95,7 +97,9 @@ func TestMetricsCountWhatTheyAreTold(t *testing.T) {
 		{"tributary_fetches_total", []string{"source", "river", "outcome", "new"}, 1},
 		{"tributary_fetches_total", []string{"source", "river", "outcome", "unchanged"}, 1},
 		{"tributary_fetches_total", []string{"source", "delta", "outcome", "error"}, 1},
-		{"tributary_fetch_duration_seconds", nil, 3},
+		{"tributary_fetch_duration_seconds", nil, 5},
+		{"tributary_enrich_attempts_total", []string{"source", "estuary"}, 8},
+		{"tributary_enrich_failures_total", []string{"source", "estuary"}, 2},
 		{"tributary_fetch_bytes_total", []string{"source", "river"}, 1000},
 		{"tributary_fetch_bytes_total", []string{"source", "delta"}, 10},
 		{"tributary_fetch_not_modified_total", []string{"source", "river"}, 1},
@@ -126,11 +130,11 @@ func TestMetricsCountWhatTheyAreTold(t *testing.T) {
 func TestForgetDropsARemovedSource(t *testing.T) {
 	m := New(Options{})
 	m.ObserveFetch(Fetch{Source: "river", Outcome: "new", Bytes: 5, NotModified: true})
-	m.ObserveFetch(Fetch{Source: "river", Outcome: "error"})
+	m.ObserveFetch(Fetch{Source: "river", Outcome: "error", EnrichAttempts: 2, EnrichFailures: 1})
 	m.ObserveFetch(Fetch{Source: "delta", Outcome: "new", Bytes: 7})
 	m.Forget("river")
 	fams := scrape(t, m.Handler())
-	for _, name := range []string{"tributary_fetches_total", "tributary_fetch_bytes_total", "tributary_fetch_not_modified_total"} {
+	for _, name := range []string{"tributary_fetches_total", "tributary_fetch_bytes_total", "tributary_fetch_not_modified_total", "tributary_enrich_attempts_total", "tributary_enrich_failures_total"} {
 		if _, ok := value(fams, name, "source", "river"); ok {
 			t.Errorf("%s still has river after Forget", name)
 		}

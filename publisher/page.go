@@ -59,6 +59,9 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	if p.writeWithStrip(w, r, s, k.base, e) {
+		return
+	}
 	p.write(w, r, s, e)
 }
 

@@ -34,7 +34,12 @@ type SourceState struct {
 	RedirectURL   string `json:"redirect_url,omitempty"`
 	RedirectCount int    `json:"redirect_count,omitempty"`
 
-	EnrichFailures int `json:"enrich_failures,omitempty"`
+	// Enrichment, counted since the source was first fetched: article
+	// pages and comment feeds fetched, those that failed, and the last
+	// failure's error (naming the article).
+	EnrichAttempts  int    `json:"enrich_attempts,omitempty"`
+	EnrichFailures  int    `json:"enrich_failures,omitempty"`
+	LastEnrichError string `json:"last_enrich_error,omitempty"`
 	// Unenriched are the listed articles whose page is still owed (the
 	// fetch's enrichment budget ran out, or the page failed or was
 	// refused), by article id.
@@ -46,6 +51,11 @@ type EnrichRetry struct {
 	Attempts int       `json:"attempts,omitempty"` // failures so far; a budget running out is none
 	Next     time.Time `json:"next"`               // not tried before then
 	Refused  bool      `json:"refused,omitempty"`  // its address was private: tried at once when allow_private is on
+}
+
+// Failing reports whether the source's last fetch failed or the feed is gone.
+func (st SourceState) Failing() bool {
+	return st.Failures > 0 || st.Error != "" || st.Gone
 }
 
 // FeedURL is the URL to fetch: the effective one when a redirect moved it.

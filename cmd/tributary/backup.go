@@ -34,7 +34,7 @@ func cmdBackup(args []string, stdout, stderr io.Writer) int {
 }
 
 func backup(ctx context.Context, c *adminClient, dst string) (int64, error) {
-	resp, cancel, err := c.do(ctx, http.MethodGet, "/admin/backup", time.Hour)
+	resp, cancel, err := c.do(ctx, http.MethodGet, "/admin/backup", nil, time.Hour)
 	if err != nil {
 		return 0, err
 	}

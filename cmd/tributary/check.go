@@ -1,16 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
-
-	"github.com/tributary-feeds/tributary/fetcher"
-	"github.com/tributary-feeds/tributary/store"
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
@@ -23,33 +15,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d sources)\n", cfg.File, len(cfg.Sources))
+	if len(cfg.Sources) == 0 {
+		fmt.Fprintf(stderr, "warning: %s: no sources: the daemon would fetch nothing; add [[source]] tables (name, url)\n", cfg.File)
+	}
 	return exitOK
-}
-
-func cmdFetch(args []string, stdout, stderr io.Writer) int {
-	fs, path, ok := flags("fetch", args, stderr)
-	if !ok {
-		return exitUsage
-	}
-	cfg, ok := load(*path, stderr)
-	if !ok {
-		return exitFail
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	st, err := store.Open(ctx, cfg.Store.Path, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, "tributary:", err)
-		return exitFail
-	}
-	defer st.Close()
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	status := exitOK
-	for _, o := range fetcher.New(cfg, st, log).Once(ctx, fs.Args()...) {
-		fmt.Fprintln(stdout, o)
-		if o.Result == fetcher.ResultError {
-			status = exitFail
-		}
-	}
-	return status
 }

@@ -28,13 +28,18 @@ type adminClient struct {
 func daemonClient(path string, stderr io.Writer) (*adminClient, bool) {
 	cfg, err := config.Load(path)
 	if cfg == nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, explain(err))
 		return nil, false
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "warning: the configuration has problems:\n%v\n", err)
 	}
-	return &adminClient{base: "http://" + dialAddr(cfg.Server.Listen), token: cfg.Server.AdminToken, http: &http.Client{}}, true
+	return newAdminClient(cfg), true
+}
+
+// newAdminClient speaks to the daemon cfg describes.
+func newAdminClient(cfg *config.Config) *adminClient {
+	return &adminClient{base: "http://" + dialAddr(cfg.Server.Listen), token: cfg.Server.AdminToken, http: &http.Client{}}
 }
 
 // dialAddr turns a listen address into one to connect to: an unspecified
@@ -58,9 +63,9 @@ func dialAddr(listen string) string {
 
 // do sends one request to the daemon. A daemon that does not answer is
 // named as such.
-func (c *adminClient) do(ctx context.Context, method, path string, timeout time.Duration) (*http.Response, context.CancelFunc, error) {
+func (c *adminClient) do(ctx context.Context, method, path string, body io.Reader, timeout time.Duration) (*http.Response, context.CancelFunc, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, nil)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
 		cancel()
 		return nil, nil, err
@@ -81,8 +86,8 @@ func (c *adminClient) do(ctx context.Context, method, path string, timeout time.
 
 // call sends one request to the daemon and returns the body of its 200
 // answer; any other answer is an error with the daemon's words.
-func (c *adminClient) call(ctx context.Context, method, path string, timeout time.Duration) ([]byte, error) {
-	resp, cancel, err := c.do(ctx, method, path, timeout)
+func (c *adminClient) call(ctx context.Context, method, path string, body io.Reader, timeout time.Duration) ([]byte, error) {
+	resp, cancel, err := c.do(ctx, method, path, body, timeout)
 	if err != nil {
 		return nil, err
 	}

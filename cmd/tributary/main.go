@@ -4,9 +4,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/tributary-feeds/tributary/config"
@@ -30,7 +32,9 @@ const usage = `usage: tributary COMMAND [flags]
 commands:
   run         [--config FILE] [--log-format text|json] [--log-level LEVEL]
                                            run the daemon (SIGHUP reloads the config)
-  fetch       [--config FILE] [SOURCE...]  fetch all (or the named) sources once, now
+  fetch       [--config FILE] [--log-format text|json] [--log-level LEVEL] [SOURCE...]
+                                           fetch all (or the named) sources once, now
+                                           (through the running daemon when it holds the store)
   check       [--config FILE]              validate the configuration
   reload      [--config FILE]              make the running daemon re-read its config
   status      [--config FILE] [--json]     what every source is doing (asks the daemon)
@@ -39,7 +43,8 @@ commands:
   import-opml FILE                         print [[source]] tables for an OPML file's feeds
   version                                  print the version
 
---config defaults to ./config.toml. LEVEL is debug, info, warn or error.
+--config defaults to ./config.toml. LEVEL is debug, info, warn or error
+(run logs at info and above by default, fetch at warn).
 Exit status: 0 ok, 1 failure, 2 usage error.
 `
 
@@ -99,8 +104,20 @@ func flags(name string, args []string, stderr io.Writer) (fs *flag.FlagSet, conf
 func load(path string, stderr io.Writer) (*config.Config, bool) {
 	cfg, err := config.Load(path)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, explain(err))
 		return nil, false
 	}
 	return cfg, true
 }
+
+// explain adds to a configuration error what to do about it: a missing
+// file names --config and the example.
+func explain(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return err.Error() + "\n" + missingConfigHint
+	}
+	return err.Error()
+}
+
+const missingConfigHint = `tributary: name the configuration with --config FILE (the default is ./config.toml); ` +
+	`config.toml in the source repository is a working example to start from`

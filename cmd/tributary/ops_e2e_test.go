@@ -597,7 +597,7 @@ url = "%s/rss2.xml"
 			continue
 		}
 		fetches++
-		for _, k := range []string{"source", "outcome", "status", "new", "updated", "bytes", "duration"} {
+		for _, k := range []string{"source", "outcome", "status", "new", "updated", "bytes", "duration_s"} {
 			if _, ok := rec[k]; !ok {
 				t.Errorf("fetch line lacks %q: %s", k, line)
 			}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -19,6 +21,10 @@ func cmdReload(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if _, err := config.Load(*path); err != nil {
+		if errors.Is(err, iofs.ErrNotExist) {
+			fmt.Fprintln(stderr, explain(err))
+			return exitFail
+		}
 		fmt.Fprintf(stderr, "%v\ntributary: reload: the configuration has problems; the daemon keeps the running one\n", err)
 		return exitFail
 	}
@@ -26,7 +32,7 @@ func cmdReload(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
-	body, err := c.call(context.Background(), http.MethodPost, "/admin/reload", time.Minute)
+	body, err := c.call(context.Background(), http.MethodPost, "/admin/reload", nil, time.Minute)
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary: reload:", err)
 		return exitFail

@@ -29,12 +29,11 @@ const shutdownGrace = 10 * time.Second
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs, path := newFlags("run", stderr)
-	logFormat := fs.String("log-format", "text", "log `FORMAT`: text or json")
-	logLevel := fs.String("log-level", "info", "least `LEVEL` logged: debug, info, warn or error")
+	logger := logFlags(fs, "info", stderr)
 	if fs.Parse(args) != nil || fs.NArg() > 0 {
 		return exitUsage
 	}
-	log, err := newLogger(stderr, *logFormat, *logLevel)
+	log, err := logger()
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary:", err)
 		return exitUsage
@@ -83,6 +82,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	d.pub = publisher.New(cfg, st, log)
 	d.fetch = fetcher.New(cfg, st, log)
 	d.adm = admin.New(cfg, st, d.reload, log)
+	d.adm.SetFetch(fetchNow(d.fetch))
 	d.forget = func(names ...string) { m.Forget(names...) }
 	m = metrics.New(metrics.Options{
 		Store: func() (int, int64, error) {
@@ -93,7 +93,8 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	})
 	// The fetcher logs one line per fetch itself; this only counts.
 	d.fetch.Observe(func(o fetcher.Outcome) {
-		m.ObserveFetch(metrics.Fetch{Source: o.Source, Outcome: string(o.Result), Duration: o.Duration, Bytes: o.Bytes, NotModified: o.NotModified})
+		m.ObserveFetch(metrics.Fetch{Source: o.Source, Outcome: string(o.Result), Duration: o.Duration, Bytes: o.Bytes, NotModified: o.NotModified,
+			EnrichAttempts: o.EnrichAttempts, EnrichFailures: o.EnrichFailures})
 	})
 
 	mux := http.NewServeMux()

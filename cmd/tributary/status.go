@@ -25,7 +25,7 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
-	body, err := c.call(context.Background(), http.MethodGet, "/api/sources", 30*time.Second)
+	body, err := c.call(context.Background(), http.MethodGet, "/api/sources", nil, 30*time.Second)
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary: status:", err)
 		return exitFail
