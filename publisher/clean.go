@@ -37,6 +37,8 @@ func cleanAll(ss []string) []string {
 func cleanArticle(a article.Article) article.Article {
 	a.Title = clean(a.Title)
 	a.Link = clean(a.Link)
+	a.CommentsURL = clean(a.CommentsURL)
+	a.CommentsPage = clean(a.CommentsPage)
 	a.Summary = clean(a.Summary)
 	a.Content = clean(a.Content)
 	a.Authors = cleanAll(a.Authors)

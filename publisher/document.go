@@ -37,6 +37,7 @@ type document struct {
 	TTL         int               // minutes a reader may wait before asking again (RSS ttl)
 	Articles    []article.Article // newest first, cleaned
 	Sources     map[string]store.SourceState
+	Created     time.Time // the store's creation: an empty feed's updated time
 }
 
 // format is one way of writing a document.
@@ -94,8 +95,9 @@ func uuidURN(hex string) string {
 	return fmt.Sprintf("urn:uuid:%s-%s-%s-%s-%s", b[0:8], b[8:12], b[12:16], b[16:20], b[20:32])
 }
 
-// updated is the newest Updated time of the document's articles, the Unix
-// epoch for an empty feed (so that it never changes on its own).
+// updated is the newest Updated time of the document's articles; for an
+// empty feed, the time the store was created (so that it never changes on
+// its own), else the Unix epoch.
 func (d *document) updated() time.Time {
 	var t time.Time
 	for i := range d.Articles {
@@ -106,6 +108,9 @@ func (d *document) updated() time.Time {
 		if a.Published.After(t) {
 			t = a.Published
 		}
+	}
+	if t.IsZero() {
+		t = d.Created
 	}
 	if t.IsZero() {
 		t = time.Unix(0, 0)

@@ -205,6 +205,15 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfee
 // renderFeed renders one page of sub: [feed].max_items articles after the
 // page cursor, with RFC 5005 paging links.
 func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f format, k cacheKey) ([]byte, error) {
+	d, err := p.feedDocument(ctx, s, sub, f, k)
+	if err != nil {
+		return nil, err
+	}
+	return f.render(d)
+}
+
+// feedDocument reads what one page of sub in format f shows.
+func (p *Publisher) feedDocument(ctx context.Context, s state, sub subfeed, f format, k cacheKey) (*document, error) {
 	cfg := s.cfg
 	var arts []article.Article
 	var next store.Cursor
@@ -240,6 +249,7 @@ func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f form
 		TTL:         max(s.maxAge/60, 1),
 		Articles:    arts,
 		Sources:     srcs,
+		Created:     p.st.Created(),
 	}
 	if k.page != "" {
 		d.Self = first + "?page=" + k.page
@@ -255,7 +265,7 @@ func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f form
 	if next != "" {
 		d.Next = first + "?page=" + string(next) + "&prev=" + k.page
 	}
-	return f.render(&d)
+	return &d, nil
 }
 
 // sources is every stored source's state, by name, cleaned.
