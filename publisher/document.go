@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/article"
+	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -16,7 +17,7 @@ var Version = "dev"
 // Namespace is Tributary's XML namespace, for the fields no standard module
 // carries (readTime). It is documented in README.
 const (
-	Namespace       = "https://github.com/tributary-feeds/tributary/ns/1.0"
+	Namespace       = config.Namespace
 	NamespacePrefix = "tributary"
 	generatorURI    = "https://github.com/tributary-feeds/tributary"
 )
