@@ -239,3 +239,27 @@ func TestCommentLinksRepublished(t *testing.T) {
 		t.Errorf("JSON comments_url, comments_feed_url = %q, want %q", got, want)
 	}
 }
+
+// A feed's home page is published absolute: feeds write "/blog/", which in
+// our documents would point at Tributary.
+func TestSiteLinkResolvedAgainstFeedURL(t *testing.T) {
+	for _, c := range []struct{ feed, link, want string }{
+		{"https://influx.example/feed/", "/blog/", "https://influx.example/blog/"},
+		{"https://a.example/x/feed.xml", "home", "https://a.example/x/home"},
+		{"https://a.example/feed", "https://b.example/", "https://b.example/"},
+		{"https://a.example/feed", "javascript:alert(1)", ""},
+		{"", "/blog/", ""},
+		{"https://a.example/feed", "", ""},
+	} {
+		if got := siteLink(c.feed, c.link); got != c.want {
+			t.Errorf("siteLink(%q, %q) = %q, want %q", c.feed, c.link, got, c.want)
+		}
+	}
+	st := openStore(t)
+	apply(t, st, "alpha", store.SourceState{URL: "http://alpha.test/feed.xml", Title: "Alpha", Link: "/blog/"},
+		article.Article{GUID: "1", Title: "One", Link: "http://alpha.test/1", Published: t0})
+	_, body := get(t, New(testConfig(), st, nil).Handler(), "http://tributary.test/feed.atom")
+	if !strings.Contains(string(body), `<link href="http://alpha.test/blog/" rel="alternate" type="text/html"></link>`) {
+		t.Errorf("the source's home page is not resolved:\n%s", body)
+	}
+}
