@@ -73,6 +73,9 @@ for url in sys.argv[1:]:
             "id": e.get("id"), "title": e.get("title"), "author": e.get("author"),
             "authors": [a.get("name") for a in e.get("authors", [])],
             "comments": e.get("slash_comments") or e.get("thr_total"),
+            "comments_page": next((l.get("href") for l in e.get("links", []) if l.get("rel") == "replies" and l.get("type") == "text/html"), None) if d.version.startswith("atom") else e.get("comments"),
+            "comments_feed": next((l.get("href") for l in e.get("links", []) if l.get("rel") == "replies" and l.get("type") != "text/html"), None) if d.version.startswith("atom") else e.get("wfw_commentrss"),
+            "source_author": e.get("source", {}).get("author"),
         } for e in d.entries],
     }
 print(json.dumps(out))
@@ -98,6 +101,9 @@ func TestFeedparser(t *testing.T) {
 		ID, Title, Author string
 		Authors           []string
 		Comments          *string
+		CommentsPage      *string `json:"comments_page"`
+		CommentsFeed      *string `json:"comments_feed"`
+		SourceAuthor      *string `json:"source_author"`
 	}
 	var got map[string]struct {
 		Bozo      int
@@ -127,6 +133,20 @@ func TestFeedparser(t *testing.T) {
 			}
 			if len(a.Authors) > 0 && (e.Author == "" || !slices.Equal(e.Authors, a.Authors) && !strings.Contains(e.Author, a.Authors[0])) {
 				t.Errorf("%s %q: author %q authors %q, want %q", u, a.Title, e.Author, e.Authors, a.Authors)
+			}
+			if len(a.Authors) == 0 && (e.Author != "" || len(e.Authors) > 0) {
+				t.Errorf("%s %q: an invented byline %q %q", u, a.Title, e.Author, e.Authors)
+			}
+			if strings.HasSuffix(u, ".atom") && len(a.Authors) == 0 && (e.SourceAuthor == nil || *e.SourceAuthor == "") {
+				t.Errorf("%s %q: no source author stands for the missing byline", u, a.Title)
+			}
+			for _, c := range []struct {
+				got  *string
+				want string
+			}{{e.CommentsPage, a.CommentsPage}, {e.CommentsFeed, a.CommentsURL}} {
+				if (c.got == nil) != (c.want == "") || c.got != nil && *c.got != c.want {
+					t.Errorf("%s %q: comment link %v, want %q", u, a.Title, c.got, c.want)
+				}
 			}
 			switch {
 			case a.Comments == nil && e.Comments != nil:

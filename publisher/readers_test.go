@@ -202,8 +202,8 @@ func TestCommentLinksRepublished(t *testing.T) {
 	_, js := get(t, h, "http://tributary.test/feed.json")
 	for _, want := range []string{
 		`<link href="http://alpha.test/posts/1#comments" rel="replies" type="text/html" thr:count="1"></link>`,
-		`<link href="http://alpha.test/posts/1/comments.xml" rel="replies"></link>`,
-		`<link href="http://beta.test/ep/6/comments.atom" rel="replies" thr:count="42"></link>`,
+		`<link href="http://alpha.test/posts/1/comments.xml" rel="replies" type="application/rss+xml"></link>`,
+		`<link href="http://beta.test/ep/6/comments.atom" rel="replies" type="application/atom+xml" thr:count="42"></link>`,
 	} {
 		if !strings.Contains(string(atom), want) {
 			t.Errorf("atom lacks %s", want)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/xml"
+	"strings"
 
 	"github.com/gorilla/feeds"
 
@@ -149,12 +150,23 @@ func repliesLinks(a *article.Article) []atomLink {
 		ls = append(ls, atomLink{Href: a.CommentsPage, Rel: "replies", Type: "text/html"})
 	}
 	if a.CommentsURL != "" {
-		ls = append(ls, atomLink{Href: a.CommentsURL, Rel: "replies"})
+		ls = append(ls, atomLink{Href: a.CommentsURL, Rel: "replies", Type: commentFeedType(a.CommentsURL)})
 	}
 	if len(ls) > 0 {
 		ls[0].ThrCount = a.Comments
 	}
 	return ls
+}
+
+// commentFeedType is the advisory type of a comment feed's link: readers
+// take a replies link without one for a web page. Atom when its URL says
+// so, else RSS (wfw:commentRss is "comment RSS").
+func commentFeedType(u string) string {
+	path, _, _ := strings.Cut(strings.ToLower(u), "?")
+	if strings.HasSuffix(path, ".atom") || strings.HasSuffix(path, "/atom") || strings.HasSuffix(path, "/atom/") {
+		return "application/atom+xml"
+	}
+	return "application/rss+xml"
 }
 
 // pagingLinks are the hub and RFC 5005 section 3 links, in Atom link form.
