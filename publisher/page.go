@@ -8,7 +8,6 @@ import (
 	"html"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -75,27 +74,14 @@ func pageSummary(a *article.Article) string {
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	s := p.state()
 	k := cacheKey{kind: "page", base: baseURL(s.cfg.Server.BaseURL, r)}
-	if r.URL.RawQuery != "" {
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		k.page = q.Get("page")
-		if prev, ok := q["prev"]; ok {
-			k.prev = "=" + prev[0] // "=" marks the parameter as present
-		}
-		if !validCursor(k.page) || !validCursor(strings.TrimPrefix(k.prev, "=")) {
-			http.Error(w, "invalid page cursor", http.StatusBadRequest)
-			return
-		}
+	if !pageCursors(w, r, &k) {
+		return
 	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
 		b, err := p.renderPage(r.Context(), s, k)
 		return b, "text/html; charset=utf-8", err
 	})
-	if err != nil && strings.Contains(err.Error(), "invalid cursor") {
-		http.Error(w, "invalid page cursor", http.StatusBadRequest)
+	if err != nil && cursorRefused(w, err) {
 		return
 	}
 	if err != nil {

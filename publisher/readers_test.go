@@ -1,17 +1,14 @@
 package publisher
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -90,25 +87,8 @@ func TestCommentCountIsNotAnEdit(t *testing.T) {
 // A comment count refresh pings no hub (the feed's bytes change, its news
 // does not); a new article does.
 func TestWebSubSkipsCountOnlyChanges(t *testing.T) {
-	var mu sync.Mutex
-	var pinged []string
-	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		mu.Lock()
-		pinged = append(pinged, r.PostForm["hub.url"]...)
-		mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer hub.Close()
-	cfg := testConfig()
-	cfg.Feed.WebSubHub = hub.URL + "/"
 	st := sampleStore(t)
-	p := New(cfg, st, nil)
-	p.pollEvery = 10 * time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	p, mu, pinged := runWithHub(t, st)
 	waitFor(t, "the baseline", func() bool { _, m := p.CacheStats(); return m >= 12 })
 
 	alpha, _ := sampleArticles()
@@ -124,8 +104,8 @@ func TestWebSubSkipsCountOnlyChanges(t *testing.T) {
 	// Run has looked at the change once it rendered the 12 feeds again.
 	waitFor(t, "Run to render the recount", func() bool { _, m := p.CacheStats(); return m >= m0+12 })
 	mu.Lock()
-	if len(pinged) != 0 {
-		t.Errorf("a comment count alone pinged %q", pinged)
+	if len(*pinged) != 0 {
+		t.Errorf("a comment count alone pinged %q", *pinged)
 	}
 	mu.Unlock()
 	if etag() == before {
@@ -134,7 +114,7 @@ func TestWebSubSkipsCountOnlyChanges(t *testing.T) {
 
 	apply(t, st, "alpha", store.SourceState{URL: "http://alpha.test/feed.xml", Title: "Alpha Blog", Link: "http://alpha.test/"},
 		article.Article{GUID: "alpha-news", Title: "News", Published: t0})
-	waitFor(t, "the pings of a new article", func() bool { mu.Lock(); defer mu.Unlock(); return len(pinged) >= 6 })
+	waitFor(t, "the pings of a new article", func() bool { mu.Lock(); defer mu.Unlock(); return len(*pinged) >= 6 })
 }
 
 // GET / pages back through every article with the feeds' cursors, newest
