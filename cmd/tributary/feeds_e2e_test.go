@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,7 +197,17 @@ func allPages(t *testing.T, first string) string {
 // settings; an empty feed's updated is when the store was made, across a
 // restart; a file that is not OPML is named as such.
 func TestOPMLRoundTripAndEmptyFeed(t *testing.T) {
-	gone := httptest.NewServer(http.NotFoundHandler()) // nothing to fetch: the store stays empty
+	// Nothing to fetch at first (the store stays empty); then the feeds,
+	// whose titles are not the sources' names.
+	var serving atomic.Bool
+	files := http.FileServer(http.Dir("testdata/feeds"))
+	gone := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !serving.Load() {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
 	defer gone.Close()
 	work := t.TempDir()
 	addr := freeAddr(t)
@@ -211,7 +222,7 @@ schedule = "@every 24h"
 
 [[source]]
 name = "heise-online"
-url = "%[2]s/heise.atom"
+url = "%[2]s/atom.xml"
 tags = ["tech", "de"]
 schedule = "@every 10m"
 enrich = true
@@ -220,14 +231,14 @@ max_age = "720h"
 
 [[source]]
 name = "go"
-url = "%[2]s/go.atom"
+url = "%[2]s/rss2.xml"
 tags = ["golang"]
 count_comments = true
 max_per_source = 50
 
 [[source]]
 name = "plain"
-url = "%[2]s/plain.xml"
+url = "%[2]s/feed.json"
 `, addr, gone.URL))
 	want, err := config.Load(cfgPath)
 	if err != nil {
@@ -249,13 +260,25 @@ url = "%[2]s/plain.xml"
 		t.Errorf("empty feed updated %q, want the store's creation (after %s)", u1, start.Format(time.RFC3339))
 	}
 
-	_, opml := get(t, "http://"+addr+"/opml")
 	d.stop(t)
 	d = startDaemon(t, cfgPath, addr)
 	if u2 := updated(); u2 != u1 {
 		t.Errorf("empty feed updated %q after a restart, was %q", u2, u1)
 	}
 	d.stop(t)
+
+	serving.Store(true)
+	if out, code := runCLI(t, "fetch", "--config", cfgPath); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s", code, out)
+	}
+	d = startDaemon(t, cfgPath, addr)
+	_, opml := get(t, "http://"+addr+"/opml")
+	d.stop(t)
+	for _, title := range []string{`text="Delta Log"`, `text="River Notes"`, `text="Estuary Weekly"`} {
+		if !strings.Contains(string(opml), title) {
+			t.Fatalf("/opml lacks %s (the feeds' own titles):\n%s", title, opml)
+		}
+	}
 
 	file := filepath.Join(work, "export.opml")
 	if err := os.WriteFile(file, opml, 0o644); err != nil {
