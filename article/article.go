@@ -28,10 +28,13 @@ type Article struct {
 	Comments   *int      `json:"comments,omitempty"`    // nil = unknown
 	// CommentsURL is the item's wfw:commentRss feed, counted when the source
 	// has count_comments.
-	CommentsURL string            `json:"comments_url,omitempty"`
-	Categories  []string          `json:"categories,omitempty"`
-	Enclosures  []Enclosure       `json:"enclosures,omitempty"`
-	From        map[string]string `json:"from,omitempty"` // field -> where it was found ("dc:creator", "json-ld", ...)
+	CommentsURL string `json:"comments_url,omitempty"`
+	// CommentsPage is the item's comment page, for people: RSS <comments>,
+	// else an Atom rel="replies" link of an HTML type.
+	CommentsPage string            `json:"comments_page,omitempty"`
+	Categories   []string          `json:"categories,omitempty"`
+	Enclosures   []Enclosure       `json:"enclosures,omitempty"`
+	From         map[string]string `json:"from,omitempty"` // field -> where it was found ("dc:creator", "json-ld", ...)
 }
 
 // Enclosure is an attached media file (a podcast episode, an image).

@@ -10,13 +10,15 @@ import (
 
 // RawExtras carries what gofeed drops from an item, recovered from the raw
 // document by the fetcher (thr:count on rel="replies" links, the RSS
-// <comments> page, the wfw:commentRss feed).
+// <comments> page, the wfw:commentRss feed, rel="replies" links' targets).
 type RawExtras struct {
 	ThrCount *int
-	// CommentsURL is the RSS <comments> element: the item's comment page.
+	// CommentsURL is the RSS <comments> element (else an Atom rel="replies"
+	// link of an HTML type): the item's comment page.
 	CommentsURL string
 	// CommentRSS is the item's wfw:commentRss feed (either namespace case),
-	// which the fetcher counts for sources with count_comments.
+	// else an Atom rel="replies" link of another type, which the fetcher
+	// counts for sources with count_comments.
 	CommentRSS string
 }
 
@@ -78,8 +80,9 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 	if n, from := itemComments(item, raw); n != nil {
 		a.Comments, a.From["comments"] = n, from
 	}
-	// The comment feed, not the RSS <comments> page (raw.CommentsURL).
+	// The comment feed (counted), and apart from it the comment page.
 	a.CommentsURL = webURL(absoluteURL(base, CleanText(raw.CommentRSS)))
+	a.CommentsPage = webURL(absoluteURL(base, CleanText(raw.CommentsURL)))
 	if a.CommentsURL == "" {
 		for _, e := range item.Extensions["wfw"]["commentRss"] {
 			if v := strings.TrimSpace(e.Value); v != "" {

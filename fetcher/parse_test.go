@@ -51,6 +51,14 @@ func TestRawPass(t *testing.T) {
 	if len(items) != 2 || items[0].Extras.ThrCount == nil || *items[0].Extras.ThrCount != 7 || items[1].Extras.ThrCount != nil || items[0].GUID != "e1" {
 		t.Errorf("atom: %+v", items)
 	}
+	// rel="replies" links: an HTML type is the comment page, another the feed.
+	replies := `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0">
+<entry><id>e1</id><link href="http://x/1"/><link rel="replies" type="text/html" href="http://x/1#c" thr:count="2"/><link rel="replies" href="c/1.atom"/></entry>
+</feed>`
+	items, _ = rawPass([]byte(replies))
+	if len(items) != 1 || items[0].Extras.CommentsURL != "http://x/1#c" || items[0].Extras.CommentRSS != "c/1.atom" {
+		t.Errorf("replies links: %+v", items)
+	}
 	rss := `<rss version="2.0" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
 <channel><title>t</title><ttl>90</ttl><sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>
 <skipHours><hour>1</hour><hour>2</hour></skipHours>

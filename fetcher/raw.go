@@ -73,12 +73,14 @@ func rawWalk(doc []byte) ([]rawItem, hints) {
 				items = append(items, rawItem{})
 				cur = &items[len(items)-1]
 			case cur != nil && name == "link" && len(stack) >= 2:
-				var rel, href string
+				var rel, href, typ string
 				var count *int
 				for _, a := range t.Attr {
 					switch {
 					case a.Name.Local == "rel" && a.Name.Space == "":
 						rel = a.Value
+					case a.Name.Local == "type" && a.Name.Space == "":
+						typ = a.Value
 					case a.Name.Local == "href" && a.Name.Space == "":
 						href = a.Value
 					case a.Name.Local == "count" && a.Name.Space == nsThr:
@@ -93,6 +95,17 @@ func rawWalk(doc []byte) ([]rawItem, hints) {
 					} else {
 						sum := *cur.Extras.ThrCount + *count
 						cur.Extras.ThrCount = &sum
+					}
+				}
+				if rel == "replies" && strings.TrimSpace(href) != "" {
+					// RFC 4685: an HTML type is the comment page, any other
+					// (or none) a feed of the replies.
+					if strings.Contains(strings.ToLower(typ), "html") {
+						if cur.Extras.CommentsURL == "" {
+							cur.Extras.CommentsURL = strings.TrimSpace(href)
+						}
+					} else if cur.Extras.CommentRSS == "" {
+						cur.Extras.CommentRSS = strings.TrimSpace(href)
 					}
 				}
 				if (rel == "" || rel == "alternate") && href != "" && cur.Link == "" {

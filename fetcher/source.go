@@ -40,6 +40,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	if state.URL != src.URL { // the config moved the source: forget the old URL's state
 		state = store.SourceState{Name: src.Name, URL: src.URL}
 	}
+	if !state.TitlePlain {
+		state.Title, state.TitlePlain = article.PlainText(state.Title), true
+	}
 	state.LastAttempt = start.UTC()
 	sched, err := config.ParseSchedule(src.EffectiveSchedule(cfg.Fetch))
 	if err != nil { // config validation makes this unreachable
@@ -184,7 +187,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	} else {
 		state.Unenriched = nil
 	}
-	state.Title = p.Feed.Title
+	state.Title, state.TitlePlain = article.PlainText(p.Feed.Title), true // "Blog &#8211; InfluxData": decoded here, once
 	state.Link = p.Feed.Link
 	state.BodyHash = hash
 	succeed()

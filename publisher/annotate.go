@@ -9,7 +9,10 @@ import (
 )
 
 // byline is the short line [feed].annotate puts before each entry's content:
-// "By Emmanuel McDammy · 2 min read · 1 comment", unknown parts left out.
+// "By Emmanuel McDammy · 2 min read", unknown parts left out. It never holds
+// the comment count: counts change without the article changing, and a
+// count inside content would make every refresh look like an edit to
+// readers that compare content (the count has fields of its own).
 func byline(a *article.Article) string {
 	var parts []string
 	if n := len(a.Authors); n > 0 {
@@ -22,14 +25,19 @@ func byline(a *article.Article) string {
 	if a.ReadTime > 0 {
 		parts = append(parts, strconv.Itoa(a.ReadTime)+" min read")
 	}
-	if a.Comments != nil {
-		c := strconv.Itoa(*a.Comments) + " comment"
-		if *a.Comments != 1 {
-			c += "s"
-		}
-		parts = append(parts, c)
-	}
 	return strings.Join(parts, " · ")
+}
+
+// commentsText is "1 comment", "5 comments"; "" when the count is unknown.
+func commentsText(n *int) string {
+	if n == nil {
+		return ""
+	}
+	c := strconv.Itoa(*n) + " comment"
+	if *n != 1 {
+		c += "s"
+	}
+	return c
 }
 
 // annotated is the content to publish for a: its content (else summary),
@@ -47,4 +55,13 @@ func annotated(a *article.Article, annotate bool) string {
 		return body
 	}
 	return `<p class="tributary-byline">` + html.EscapeString(line) + "</p>\n" + body
+}
+
+// commentsLink is where a reader goes to read a's comments: its comment
+// page, else its comment feed; "" when neither is known.
+func commentsLink(a *article.Article) string {
+	if a.CommentsPage != "" {
+		return a.CommentsPage
+	}
+	return a.CommentsURL
 }

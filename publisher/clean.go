@@ -1,6 +1,7 @@
 package publisher
 
 import (
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -37,6 +38,8 @@ func cleanAll(ss []string) []string {
 func cleanArticle(a article.Article) article.Article {
 	a.Title = clean(a.Title)
 	a.Link = clean(a.Link)
+	a.CommentsURL = clean(a.CommentsURL)
+	a.CommentsPage = clean(a.CommentsPage)
 	a.Summary = clean(a.Summary)
 	a.Content = clean(a.Content)
 	a.Authors = cleanAll(a.Authors)
@@ -56,8 +59,32 @@ func cleanArticle(a article.Article) article.Article {
 
 func cleanState(s store.SourceState) store.SourceState {
 	s.Title = clean(s.Title)
-	s.Link = clean(s.Link)
 	s.URL = clean(s.URL)
 	s.EffectiveURL = clean(s.EffectiveURL)
+	s.Link = siteLink(s.FeedURL(), clean(s.Link))
 	return s
+}
+
+// siteLink is a feed's home page as published: resolved against the feed's
+// URL (feeds write "/blog/", which in our documents would point at us), and
+// "" when it is not an http(s) URL then.
+func siteLink(feedURL, link string) string {
+	if link == "" {
+		return ""
+	}
+	ref, err := url.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return ""
+	}
+	if !ref.IsAbs() {
+		base, err := url.Parse(feedURL)
+		if err != nil || !base.IsAbs() {
+			return ""
+		}
+		ref = base.ResolveReference(ref)
+	}
+	if (ref.Scheme != "http" && ref.Scheme != "https") || ref.Host == "" {
+		return ""
+	}
+	return ref.String()
 }

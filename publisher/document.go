@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/article"
+	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -16,7 +17,7 @@ var Version = "dev"
 // Namespace is Tributary's XML namespace, for the fields no standard module
 // carries (readTime). It is documented in README.
 const (
-	Namespace       = "https://github.com/tributary-feeds/tributary/ns/1.0"
+	Namespace       = config.Namespace
 	NamespacePrefix = "tributary"
 	generatorURI    = "https://github.com/tributary-feeds/tributary"
 )
@@ -37,6 +38,7 @@ type document struct {
 	TTL         int               // minutes a reader may wait before asking again (RSS ttl)
 	Articles    []article.Article // newest first, cleaned
 	Sources     map[string]store.SourceState
+	Created     time.Time // the store's creation: an empty feed's updated time
 }
 
 // format is one way of writing a document.
@@ -94,8 +96,9 @@ func uuidURN(hex string) string {
 	return fmt.Sprintf("urn:uuid:%s-%s-%s-%s-%s", b[0:8], b[8:12], b[12:16], b[16:20], b[20:32])
 }
 
-// updated is the newest Updated time of the document's articles, the Unix
-// epoch for an empty feed (so that it never changes on its own).
+// updated is the newest Updated time of the document's articles; for an
+// empty feed, the time the store was created (so that it never changes on
+// its own), else the Unix epoch.
 func (d *document) updated() time.Time {
 	var t time.Time
 	for i := range d.Articles {
@@ -106,6 +109,9 @@ func (d *document) updated() time.Time {
 		if a.Published.After(t) {
 			t = a.Published
 		}
+	}
+	if t.IsZero() {
+		t = d.Created
 	}
 	if t.IsZero() {
 		t = time.Unix(0, 0)

@@ -66,6 +66,7 @@ func sampleArticles() (alpha, beta []article.Article) {
 			Published: t0.Add(-3 * time.Hour), Updated: t0.Add(-2 * time.Hour),
 			Summary: "<p>A summary &amp; more</p>", Content: "<p>The full text.</p>",
 			ReadTime: 2, Comments: intp(1), Categories: []string{"go", "feeds"},
+			CommentsPage: "http://alpha.test/posts/1#comments", CommentsURL: "http://alpha.test/posts/1/comments.xml",
 		},
 		{
 			GUID: "alpha-2", Link: "http://alpha.test/posts/2", Title: "Bad\x00 bytes\x1b here \xff\xfe end",
@@ -91,6 +92,7 @@ func sampleArticles() (alpha, beta []article.Article) {
 			Authors:   []string{"Ada Lovelace"},
 			Published: t0.Add(-4 * time.Hour), Updated: t0.Add(-4 * time.Hour),
 			Content: "<p>Short.</p>", ReadTime: 1, Comments: intp(42),
+			CommentsURL: "http://beta.test/ep/6/comments.atom",
 		},
 	}
 	return alpha, beta

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/tributary-feeds/tributary/article"
+	"github.com/tributary-feeds/tributary/internal/atomcheck"
 	"github.com/tributary-feeds/tributary/internal/testenv"
 	"github.com/tributary-feeds/tributary/store"
 )
@@ -72,6 +73,9 @@ for url in sys.argv[1:]:
             "id": e.get("id"), "title": e.get("title"), "author": e.get("author"),
             "authors": [a.get("name") for a in e.get("authors", [])],
             "comments": e.get("slash_comments") or e.get("thr_total"),
+            "comments_page": next((l.get("href") for l in e.get("links", []) if l.get("rel") == "replies" and l.get("type") == "text/html"), None) if d.version.startswith("atom") else e.get("comments"),
+            "comments_feed": next((l.get("href") for l in e.get("links", []) if l.get("rel") == "replies" and l.get("type") != "text/html"), None) if d.version.startswith("atom") else e.get("wfw_commentrss"),
+            "source_author": e.get("source", {}).get("author"),
         } for e in d.entries],
     }
 print(json.dumps(out))
@@ -97,6 +101,9 @@ func TestFeedparser(t *testing.T) {
 		ID, Title, Author string
 		Authors           []string
 		Comments          *string
+		CommentsPage      *string `json:"comments_page"`
+		CommentsFeed      *string `json:"comments_feed"`
+		SourceAuthor      *string `json:"source_author"`
 	}
 	var got map[string]struct {
 		Bozo      int
@@ -126,6 +133,20 @@ func TestFeedparser(t *testing.T) {
 			}
 			if len(a.Authors) > 0 && (e.Author == "" || !slices.Equal(e.Authors, a.Authors) && !strings.Contains(e.Author, a.Authors[0])) {
 				t.Errorf("%s %q: author %q authors %q, want %q", u, a.Title, e.Author, e.Authors, a.Authors)
+			}
+			if len(a.Authors) == 0 && (e.Author != "" || len(e.Authors) > 0) {
+				t.Errorf("%s %q: an invented byline %q %q", u, a.Title, e.Author, e.Authors)
+			}
+			if strings.HasSuffix(u, ".atom") && len(a.Authors) == 0 && (e.SourceAuthor == nil || *e.SourceAuthor == "") {
+				t.Errorf("%s %q: no source author stands for the missing byline", u, a.Title)
+			}
+			for _, c := range []struct {
+				got  *string
+				want string
+			}{{e.CommentsPage, a.CommentsPage}, {e.CommentsFeed, a.CommentsURL}} {
+				if (c.got == nil) != (c.want == "") || c.got != nil && *c.got != c.want {
+					t.Errorf("%s %q: comment link %v, want %q", u, a.Title, c.got, c.want)
+				}
 			}
 			switch {
 			case a.Comments == nil && e.Comments != nil:
@@ -396,4 +417,132 @@ func equalish(got, want any) bool {
 		return g.Equal(w)
 	}
 	return got == want
+}
+
+// TestAtomValidatesOffline applies the W3C feed validator's rules that need
+// no network (internal/atomcheck: entry author, id, updated, link; feed id,
+// updated, self link) to every Atom document we write: the goldens, the
+// merged feed, a group, an older page, an empty feed and entries with
+// neither byline, content nor link.
+func TestAtomValidatesOffline(t *testing.T) {
+	docs := map[string][]byte{}
+	goldens, _ := filepath.Glob("testdata/golden/*.atom")
+	if len(goldens) == 0 {
+		t.Fatal("no Atom goldens")
+	}
+	for _, g := range goldens {
+		b, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[g] = b
+	}
+	srv, arts := interopServer(t)
+	for _, path := range []string{"/feed.atom", "/g/long.atom", "/t/tech.atom"} {
+		_, docs[path] = httpGet(t, srv.URL+path)
+	}
+	var page2 string
+	for _, l := range atomLinks(t, docs["/feed.atom"]) {
+		if l.Rel == "next" {
+			page2 = l.Href
+		}
+	}
+	if page2 != "" {
+		_, docs["page 2"] = httpGet(t, page2)
+	}
+	// An empty store, and entries with no byline, content or link.
+	cfg := testConfig()
+	empty := httptest.NewServer(New(cfg, openStore(t), nil).Handler())
+	defer empty.Close()
+	_, docs["empty"] = httpGet(t, empty.URL+"/feed.atom")
+	st := openStore(t)
+	apply(t, st, "alpha", store.SourceState{URL: "http://alpha.test/feed.xml"},
+		article.Article{GUID: "bare", Title: "Bare", Published: t0},
+		article.Article{GUID: "linked", Title: "Linked", Link: "http://alpha.test/l", Published: t0.Add(-time.Hour)})
+	bare := httptest.NewServer(New(cfg, st, nil).Handler())
+	defer bare.Close()
+	_, docs["bare"] = httpGet(t, bare.URL+"/feed.atom")
+
+	for name, b := range docs {
+		for _, p := range atomcheck.Check(b) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+
+	// The author the validator wants is the source's, in <source>: the
+	// entry itself, and the RSS and JSON outputs, carry no invented byline.
+	noByline := 0
+	for _, a := range arts {
+		if len(a.Authors) == 0 {
+			noByline++
+		}
+	}
+	if noByline == 0 {
+		t.Fatal("the sample has no article without a byline")
+	}
+	var f struct {
+		Entries []struct {
+			Authors []string `xml:"http://www.w3.org/2005/Atom author>name"`
+			Source  struct {
+				Authors []string `xml:"http://www.w3.org/2005/Atom author>name"`
+			} `xml:"http://www.w3.org/2005/Atom source"`
+		} `xml:"http://www.w3.org/2005/Atom entry"`
+	}
+	if err := xml.Unmarshal(docs["/feed.atom"], &f); err != nil {
+		t.Fatal(err)
+	}
+	sourceAuthors := 0
+	for _, e := range f.Entries {
+		switch {
+		case len(e.Authors) > 0 && len(e.Source.Authors) > 0:
+			t.Errorf("an entry with a byline %q also names its source as author", e.Authors)
+		case len(e.Authors) == 0:
+			if len(e.Source.Authors) != 1 || e.Source.Authors[0] != "Alpha Blog" {
+				t.Errorf("an entry without a byline has source authors %q, want [Alpha Blog]", e.Source.Authors)
+			}
+			sourceAuthors++
+		}
+	}
+	if sourceAuthors != noByline {
+		t.Errorf("%d entries name their source as author, want %d", sourceAuthors, noByline)
+	}
+	for _, ext := range []string{"rss", "json"} {
+		_, b := httpGet(t, srv.URL+"/feed."+ext)
+		if strings.Contains(string(b), "<dc:creator>Alpha Blog") || strings.Contains(string(b), `"name": "Alpha Blog"`) {
+			t.Errorf("/feed.%s invents a byline from the source's title", ext)
+		}
+	}
+}
+
+func httpGet(t *testing.T, u string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	return resp, b
+}
+
+type atomLinkAttrs struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
+}
+
+func atomLinks(t *testing.T, b []byte) []atomLinkAttrs {
+	t.Helper()
+	var f struct {
+		Links []atomLinkAttrs `xml:"http://www.w3.org/2005/Atom link"`
+	}
+	if err := xml.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f.Links
 }

@@ -6,12 +6,18 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strings"
+
+	"github.com/tributary-feeds/tributary/config"
 )
 
-// opmlDoc is OPML 2.0: one outline per source, its tags as categories.
+// opmlDoc is OPML 2.0: one outline per source, its tags as categories, and
+// in Tributary's namespace what `import-opml` needs to give back the same
+// [[source]] tables: the name and the settings (not user_agent, which may
+// carry a contact address: /opml is public).
 type opmlDoc struct {
 	XMLName xml.Name      `xml:"opml"`
 	Version string        `xml:"version,attr"`
+	Xmlns   string        `xml:"xmlns:tributary,attr"`
 	Title   string        `xml:"head>title"`
 	Owner   string        `xml:"head>docs"`
 	Body    []opmlOutline `xml:"body>outline"`
@@ -24,6 +30,14 @@ type opmlOutline struct {
 	XMLURL   string `xml:"xmlUrl,attr"`
 	HTMLURL  string `xml:"htmlUrl,attr,omitempty"`
 	Category string `xml:"category,attr,omitempty"`
+
+	Name          string `xml:"tributary:name,attr"`
+	Schedule      string `xml:"tributary:schedule,attr,omitempty"`
+	Enrich        bool   `xml:"tributary:enrich,attr,omitempty"`
+	FullText      bool   `xml:"tributary:full_text,attr,omitempty"`
+	CountComments bool   `xml:"tributary:count_comments,attr,omitempty"`
+	MaxAge        string `xml:"tributary:max_age,attr,omitempty"`
+	MaxPerSource  int    `xml:"tributary:max_per_source,attr,omitempty"`
 }
 
 // serveOPML serves GET /opml: the configured sources.
@@ -47,14 +61,19 @@ func (p *Publisher) renderOPML(ctx context.Context, s state) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := opmlDoc{Version: "2.0", Title: clean(s.cfg.Feed.Title) + ": sources", Owner: "http://opml.org/spec2.opml"}
+	doc := opmlDoc{Version: "2.0", Xmlns: config.Namespace, Title: clean(s.cfg.Feed.Title) + ": sources", Owner: "http://opml.org/spec2.opml"}
 	for _, src := range s.cfg.Sources {
 		st := srcs[src.Name]
 		text := st.Title
 		if text == "" {
 			text = src.Name
 		}
-		o := opmlOutline{Type: "rss", Text: text, Title: text, XMLURL: clean(src.URL), HTMLURL: st.Link}
+		o := opmlOutline{Type: "rss", Text: text, Title: text, XMLURL: clean(src.URL), HTMLURL: st.Link,
+			Name: src.Name, Schedule: clean(src.Schedule), Enrich: src.Enrich, FullText: src.FullText,
+			CountComments: src.CountComments, MaxPerSource: src.MaxPerSource}
+		if src.MaxAge.Duration > 0 {
+			o.MaxAge = src.MaxAge.String()
+		}
 		if u := st.FeedURL(); u != "" && st.EffectiveURL != "" {
 			o.XMLURL = u // a permanent redirect moved it
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	"html"
 	"html/template"
 	"net/http"
@@ -24,6 +25,9 @@ type pageData struct {
 	Title, Description string
 	Feeds              []feedLink
 	Items              []pageItem
+	// Newest, Newer and Older page the list with the feeds' cursors: the
+	// first page, the page before this one (when known) and the next one.
+	Newest, Newer, Older string
 }
 
 // feedLink is one feed to autodiscover and list.
@@ -41,19 +45,45 @@ func (f feedLink) Discovery() template.HTML {
 
 type pageItem struct {
 	Title, Link, Source, Byline string
+	Summary                     string // plain text, the first summaryWords words
 	ReadTime                    int
 	Comments                    string // "1 comment", "" when unknown
+	CommentsLink                string // the comment page, else feed
 	Date                        time.Time
 }
 
-// servePage serves GET /: the newest articles and every feed.
+// summaryWords is how much of an article's summary the page shows.
+const summaryWords = 40
+
+// pageSummary is the start of a's summary (else its content) as plain text:
+// at most summaryWords words, "…" when cut.
+func pageSummary(a *article.Article) string {
+	text := a.Summary
+	if text == "" {
+		text = a.Content
+	}
+	words := strings.Fields(plainText(text))
+	if len(words) > summaryWords {
+		return strings.Join(words[:summaryWords], " ") + " …"
+	}
+	return strings.Join(words, " ")
+}
+
+// servePage serves GET /: the newest articles and every feed; ?page=CURSOR
+// (the feeds' cursors) pages back through older ones.
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	s := p.state()
 	k := cacheKey{kind: "page", base: baseURL(s.cfg.Server.BaseURL, r)}
+	if !pageCursors(w, r, &k) {
+		return
+	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
-		b, err := p.renderPage(r.Context(), s, k.base)
+		b, err := p.renderPage(r.Context(), s, k)
 		return b, "text/html; charset=utf-8", err
 	})
+	if err != nil && cursorRefused(w, err) {
+		return
+	}
 	if err != nil {
 		p.log.Error("render page", "error", err)
 		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
@@ -80,17 +110,30 @@ func feedLinks(s state, base string) []feedLink {
 	return out
 }
 
-func (p *Publisher) renderPage(ctx context.Context, s state, base string) ([]byte, error) {
+func (p *Publisher) renderPage(ctx context.Context, s state, k cacheKey) ([]byte, error) {
 	cfg := s.cfg
-	arts, _, err := p.st.Newest(ctx, cfg.Feed.MaxItems, store.Filter{}, "")
+	base := k.base
+	arts, next, err := p.st.Newest(ctx, cfg.Feed.MaxItems, store.Filter{}, store.Cursor(k.page))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("page %q: %w", k.page, err)
 	}
 	srcs, err := p.sources(ctx)
 	if err != nil {
 		return nil, err
 	}
 	d := pageData{Title: clean(cfg.Feed.Title), Description: clean(cfg.Feed.Description), Feeds: feedLinks(s, base)}
+	if k.page != "" {
+		d.Newest = base
+		if k.prev != "" {
+			d.Newer = base
+			if prev := k.prev[1:]; prev != "" {
+				d.Newer = base + "?page=" + prev
+			}
+		}
+	}
+	if next != "" {
+		d.Older = base + "?page=" + string(next) + "&prev=" + k.page
+	}
 	for _, a := range arts {
 		a = cleanArticle(a)
 		src := a.Source
@@ -102,18 +145,12 @@ func (p *Publisher) renderPage(ctx context.Context, s state, base string) ([]byt
 			title = "(untitled)"
 		}
 		d.Items = append(d.Items, pageItem{Title: title, Link: a.Link, Source: src,
-			Byline: strings.Join(a.Authors, ", "), ReadTime: a.ReadTime, Comments: commentsText(a.Comments), Date: a.Published.UTC()})
+			Byline: strings.Join(a.Authors, ", "), Summary: pageSummary(&a), ReadTime: a.ReadTime,
+			Comments: commentsText(a.Comments), CommentsLink: commentsLink(&a), Date: a.Published.UTC()})
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, d); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-func commentsText(n *int) string {
-	if n == nil {
-		return ""
-	}
-	return byline(&article.Article{Comments: n})
 }

@@ -2,9 +2,13 @@ package publisher
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
+	"strings"
 
 	"github.com/gorilla/feeds"
+
+	"github.com/tributary-feeds/tributary/article"
 )
 
 // atomFeed wraps gorilla/feeds' AtomFeed with what it lacks: a stable id,
@@ -28,11 +32,12 @@ type atomGenerator struct {
 }
 
 type atomLink struct {
-	Href   string `xml:"href,attr"`
-	Rel    string `xml:"rel,attr,omitempty"`
-	Type   string `xml:"type,attr,omitempty"`
-	Length string `xml:"length,attr,omitempty"`
-	Title  string `xml:"title,attr,omitempty"`
+	Href     string `xml:"href,attr"`
+	Rel      string `xml:"rel,attr,omitempty"`
+	Type     string `xml:"type,attr,omitempty"`
+	Length   string `xml:"length,attr,omitempty"`
+	Title    string `xml:"title,attr,omitempty"`
+	ThrCount *int   `xml:"thr:count,attr,omitempty"` // on rel="replies" (RFC 4685)
 }
 
 type atomPerson struct {
@@ -43,11 +48,14 @@ type atomCategory struct {
 	Term string `xml:"term,attr"`
 }
 
-// atomSource is RFC 4287's <source>: the feed an entry came from.
+// atomSource is RFC 4287's <source>: the feed an entry came from. Its
+// author stands for the entry's when the entry has no byline (RFC 4287
+// section 4.2.11), so that every entry has one without inventing a byline.
 type atomSource struct {
-	ID    string     `xml:"id"`
-	Title string     `xml:"title,omitempty"`
-	Links []atomLink `xml:"link"`
+	ID     string      `xml:"id"`
+	Title  string      `xml:"title,omitempty"`
+	Author *atomPerson `xml:"author"`
+	Links  []atomLink  `xml:"link"`
 }
 
 // atomEntry wraps gorilla/feeds' AtomEntry (title, id, updated, published,
@@ -88,6 +96,11 @@ func renderAtom(d *document) ([]byte, error) {
 			e.Updated = rfc3339(d.updated())
 		}
 		e.Author, e.Category, e.Source, e.Links = nil, "", "", nil
+		if e.Content == nil && a.Link == "" {
+			// RFC 4287 section 4.1.2: an entry without content must link
+			// to it; one with neither gets an empty content element.
+			e.Content = &feeds.AtomContent{Type: "text"}
+		}
 		x := &atomEntry{AtomEntry: e, ReadTime: a.ReadTime, ThrTotal: a.Comments}
 		for _, n := range a.Authors {
 			x.Authors = append(x.Authors, atomPerson{Name: n})
@@ -98,6 +111,7 @@ func renderAtom(d *document) ([]byte, error) {
 		if a.Link != "" {
 			x.EntryLinks = append(x.EntryLinks, atomLink{Href: a.Link, Rel: "alternate", Type: "text/html"})
 		}
+		x.EntryLinks = append(x.EntryLinks, repliesLinks(a)...)
 		for _, enc := range a.Enclosures {
 			l := atomLink{Href: enc.URL, Rel: "enclosure", Type: enclosureType(enc)}
 			if enc.Length > 0 {
@@ -105,8 +119,13 @@ func renderAtom(d *document) ([]byte, error) {
 			}
 			x.EntryLinks = append(x.EntryLinks, l)
 		}
-		if title, feedURL, link := d.source(a.Source); a.Source != "" {
+		if title, feedURL, link := d.source(a.Source); a.Source != "" || len(x.Authors) == 0 {
 			s := &atomSource{ID: sourceID(a.Source), Title: title}
+			if len(x.Authors) == 0 {
+				// RFC 4287 section 4.1.2 wants an author for every entry: an
+				// entry without a byline is the source's, named as the source.
+				s.Author = &atomPerson{Name: cmp.Or(title, d.Title)}
+			}
 			if feedURL != "" {
 				s.Links = append(s.Links, atomLink{Href: feedURL, Rel: "self"})
 			}
@@ -119,6 +138,35 @@ func renderAtom(d *document) ([]byte, error) {
 	}
 	af.Entries = nil // written through out.AtomEntris
 	return marshalXML(out)
+}
+
+// repliesLinks are RFC 4685's rel="replies" links of a: the comment page
+// (text/html), then the comment feed. The count goes on the first only:
+// readers that add up the thr:count of every replies link must not count
+// the same comments twice.
+func repliesLinks(a *article.Article) []atomLink {
+	var ls []atomLink
+	if a.CommentsPage != "" {
+		ls = append(ls, atomLink{Href: a.CommentsPage, Rel: "replies", Type: "text/html"})
+	}
+	if a.CommentsURL != "" {
+		ls = append(ls, atomLink{Href: a.CommentsURL, Rel: "replies", Type: commentFeedType(a.CommentsURL)})
+	}
+	if len(ls) > 0 {
+		ls[0].ThrCount = a.Comments
+	}
+	return ls
+}
+
+// commentFeedType is the advisory type of a comment feed's link: readers
+// take a replies link without one for a web page. Atom when its URL says
+// so, else RSS (wfw:commentRss is "comment RSS").
+func commentFeedType(u string) string {
+	path, _, _ := strings.Cut(strings.ToLower(u), "?")
+	if strings.HasSuffix(path, ".atom") || strings.HasSuffix(path, "/atom") || strings.HasSuffix(path, "/atom/") {
+		return "application/atom+xml"
+	}
+	return "application/rss+xml"
 }
 
 // pagingLinks are the hub and RFC 5005 section 3 links, in Atom link form.

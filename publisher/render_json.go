@@ -20,6 +20,8 @@ type jsonItem struct {
 type jsonExtension struct {
 	ReadTime     int         `json:"read_time_minutes,omitempty"`
 	CommentCount *int        `json:"comment_count,omitempty"`
+	CommentsURL  string      `json:"comments_url,omitempty"`      // the comment page, else the comment feed
+	CommentsFeed string      `json:"comments_feed_url,omitempty"` // the comment feed
 	Source       *jsonSource `json:"source,omitempty"`
 }
 
@@ -66,7 +68,8 @@ func renderJSON(d *document) ([]byte, error) {
 		if a.Updated.IsZero() {
 			it.ModifiedDate = nil
 		}
-		ext := &jsonExtension{ReadTime: a.ReadTime, CommentCount: a.Comments}
+		ext := &jsonExtension{ReadTime: a.ReadTime, CommentCount: a.Comments,
+			CommentsURL: commentsLink(a), CommentsFeed: a.CommentsURL}
 		if a.Source != "" {
 			title, feedURL, _ := d.source(a.Source)
 			ext.Source = &jsonSource{Name: a.Source, Title: title, URL: feedURL}

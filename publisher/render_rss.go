@@ -20,6 +20,7 @@ type rssItem struct {
 	Enclosure1 *rssEnclosure `xml:"enclosure"`
 	From       *rssSource    `xml:"source"`
 	Updated    string        `xml:"atom:updated,omitempty"`
+	CommentRSS string        `xml:"wfw:commentRss,omitempty"` // the comment feed
 	Comments   *int          `xml:"slash:comments"`
 	ReadTime   int           `xml:"tributary:readTime,omitempty"`
 }
@@ -49,6 +50,7 @@ type rssDoc struct {
 	XmlnsDC      string   `xml:"xmlns:dc,attr"`
 	XmlnsContent string   `xml:"xmlns:content,attr"`
 	XmlnsSlash   string   `xml:"xmlns:slash,attr"`
+	XmlnsWfw     string   `xml:"xmlns:wfw,attr"`
 	XmlnsTrib    string   `xml:"xmlns:tributary,attr"`
 	Channel      rssChannel
 }
@@ -67,8 +69,9 @@ func renderRSS(d *document) ([]byte, error) {
 		a := &d.Articles[i]
 		it.Author, it.Category, it.Source, it.Enclosure, it.Link, it.Description = "", "", "", nil, "", ""
 		it.PubDate = rfc1123(a.Published)
+		it.Comments = a.CommentsPage // <comments>: the comment page
 		x := &rssItem{RssItem: it, ItemLink: a.Link, Desc: a.Summary, Creator: strings.Join(a.Authors, ", "), Categories: a.Categories,
-			Comments: a.Comments, ReadTime: a.ReadTime}
+			CommentRSS: a.CommentsURL, Comments: a.Comments, ReadTime: a.ReadTime}
 		if !a.Updated.Equal(a.Published) {
 			x.Updated = rfc3339(a.Updated)
 		}
@@ -89,6 +92,7 @@ func renderRSS(d *document) ([]byte, error) {
 		XmlnsDC:      "http://purl.org/dc/elements/1.1/",
 		XmlnsContent: "http://purl.org/rss/1.0/modules/content/",
 		XmlnsSlash:   "http://purl.org/rss/1.0/modules/slash/",
+		XmlnsWfw:     "http://wellformedweb.org/CommentAPI/",
 		XmlnsTrib:    Namespace,
 		Channel:      ch,
 	})

@@ -191,7 +191,11 @@ func TestPageAndOPML(t *testing.T) {
 		`href="http://tributary.test/g/long.atom"`, `href="http://tributary.test/t/podcasts.json"`,
 		`<a href="http://alpha.test/posts/1">First &lt;light&gt;</a>`,
 		"Beta Cast · by Ada Lovelace, Grace Hopper · 12 min read · 0 comments",
-		"Alpha Blog · by Emmanuel McDammy · 2 min read · 1 comment ·",
+		// The count links to the comment page (else the comment feed).
+		`Alpha Blog · by Emmanuel McDammy · 2 min read · <a href="http://alpha.test/posts/1#comments">1 comment</a> ·`,
+		`<a href="http://beta.test/ep/6/comments.atom">42 comments</a>`,
+		// Each entry's summary, as plain text, under its title.
+		`<p class="s">A summary &amp; more</p>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
@@ -231,10 +235,11 @@ func TestByline(t *testing.T) {
 		a    article.Article
 		want string
 	}{
-		{article.Article{Authors: []string{"Emmanuel McDammy"}, ReadTime: 2, Comments: intp(1)}, "By Emmanuel McDammy · 2 min read · 1 comment"},
-		{article.Article{Authors: []string{"A", "B", "C"}, Comments: intp(3)}, "By A, B and C · 3 comments"},
+		// The count is never part of the line: see TestCommentCountIsNotAnEdit.
+		{article.Article{Authors: []string{"Emmanuel McDammy"}, ReadTime: 2, Comments: intp(1)}, "By Emmanuel McDammy · 2 min read"},
+		{article.Article{Authors: []string{"A", "B", "C"}, Comments: intp(3)}, "By A, B and C"},
 		{article.Article{ReadTime: 7}, "7 min read"},
-		{article.Article{Comments: intp(0)}, "0 comments"},
+		{article.Article{Comments: intp(0)}, ""},
 		{article.Article{}, ""},
 	} {
 		if got := byline(&c.a); got != c.want {

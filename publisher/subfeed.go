@@ -167,32 +167,51 @@ func validCursor(c string) bool {
 	return true
 }
 
+// pageCursors reads ?page=CURSOR&prev=CURSOR into k, for the feeds and the
+// HTML page alike; it answers 400 and reports false when they are malformed.
+func pageCursors(w http.ResponseWriter, r *http.Request, k *cacheKey) bool {
+	if r.URL.RawQuery == "" {
+		return true
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)
+		return false
+	}
+	k.page = q.Get("page")
+	if prev, ok := q["prev"]; ok {
+		k.prev = "=" + prev[0] // "=" marks the parameter as present
+	}
+	if !validCursor(k.page) || !validCursor(strings.TrimPrefix(k.prev, "=")) {
+		http.Error(w, "invalid page cursor", http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+// cursorRefused answers 400 when a render failed on a cursor the store
+// refused, and reports whether it did.
+func cursorRefused(w http.ResponseWriter, err error) bool {
+	if !strings.Contains(err.Error(), "invalid cursor") {
+		return false
+	}
+	http.Error(w, "invalid page cursor", http.StatusBadRequest)
+	return true
+}
+
 // serveFeed serves one page of sub in format f, from the cache when it can.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfeed, f format) {
 	s := p.state()
 	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: baseURL(s.cfg.Server.BaseURL, r)}
-	if r.URL.RawQuery != "" {
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		k.page = q.Get("page")
-		if prev, ok := q["prev"]; ok {
-			k.prev = "=" + prev[0] // "=" marks the parameter as present
-		}
-		if !validCursor(k.page) || !validCursor(strings.TrimPrefix(k.prev, "=")) {
-			http.Error(w, "invalid page cursor", http.StatusBadRequest)
-			return
-		}
+	if !pageCursors(w, r, &k) {
+		return
 	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
 		b, err := p.renderFeed(r.Context(), s, sub, f, k)
 		return b, f.contentType, err
 	})
 	if err != nil {
-		if strings.Contains(err.Error(), "invalid cursor") {
-			http.Error(w, "invalid page cursor", http.StatusBadRequest)
+		if cursorRefused(w, err) {
 			return
 		}
 		p.log.Error("render feed", "feed", sub.path, "format", f.ext, "error", err)
@@ -205,6 +224,15 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfee
 // renderFeed renders one page of sub: [feed].max_items articles after the
 // page cursor, with RFC 5005 paging links.
 func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f format, k cacheKey) ([]byte, error) {
+	d, err := p.feedDocument(ctx, s, sub, f, k)
+	if err != nil {
+		return nil, err
+	}
+	return f.render(d)
+}
+
+// feedDocument reads what one page of sub in format f shows.
+func (p *Publisher) feedDocument(ctx context.Context, s state, sub subfeed, f format, k cacheKey) (*document, error) {
 	cfg := s.cfg
 	var arts []article.Article
 	var next store.Cursor
@@ -240,6 +268,7 @@ func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f form
 		TTL:         max(s.maxAge/60, 1),
 		Articles:    arts,
 		Sources:     srcs,
+		Created:     p.st.Created(),
 	}
 	if k.page != "" {
 		d.Self = first + "?page=" + k.page
@@ -255,7 +284,7 @@ func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f form
 	if next != "" {
 		d.Next = first + "?page=" + string(next) + "&prev=" + k.page
 	}
-	return f.render(&d)
+	return &d, nil
 }
 
 // sources is every stored source's state, by name, cleaned.

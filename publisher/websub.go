@@ -2,6 +2,8 @@ package publisher
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -47,8 +49,8 @@ func (p *Publisher) Run(ctx context.Context) error {
 }
 
 // pingChanged renders every feed's first page and pings the hub for each
-// whose ETag differs from the one last pinged; with baseline it only
-// records them. It reports whether a ping failed.
+// whose news changed since the last ping (see newsTag); with baseline it
+// only records them. It reports whether a ping failed.
 func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]string, baseline bool) (failed bool) {
 	hub := s.cfg.Feed.WebSubHub
 	if hub == "" {
@@ -62,16 +64,22 @@ func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]
 	for _, sub := range allSubfeeds(s) {
 		for _, f := range formats {
 			k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: base}
-			e, err := p.cachedFresh(ctx, s, k, func() ([]byte, string, error) {
+			// Rendered through the cache, which the readers the hub
+			// tells then use.
+			if _, err := p.cachedFresh(ctx, s, k, func() ([]byte, string, error) {
 				b, err := p.renderFeed(ctx, s, sub, f, k)
 				return b, f.contentType, err
-			})
+			}); err != nil {
+				p.log.Error("websub: render feed", "feed", sub.path, "format", f.ext, "error", err)
+				continue
+			}
+			tag, err := p.newsTag(ctx, s, sub, f, k)
 			if err != nil {
 				p.log.Error("websub: render feed", "feed", sub.path, "format", f.ext, "error", err)
 				continue
 			}
 			u := base + sub.path + "." + f.ext
-			if pinged[u] == e.etag {
+			if pinged[u] == tag {
 				continue
 			}
 			if !baseline {
@@ -82,10 +90,31 @@ func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]
 				}
 				p.log.Info("websub: pinged hub", "hub", hub, "feed", u)
 			}
-			pinged[u] = e.etag
+			pinged[u] = tag
 		}
 	}
 	return failed
+}
+
+// newsTag is a hash of one feed page as rendered without comment counts: a
+// count refresh alone changes the feed's bytes (thr:total, slash:comments,
+// comment_count), and polling readers see it, but it is not news worth
+// making every subscriber of the hub fetch the feed again. The next ping
+// for a real change carries the new counts.
+func (p *Publisher) newsTag(ctx context.Context, s state, sub subfeed, f format, k cacheKey) (string, error) {
+	d, err := p.feedDocument(ctx, s, sub, f, k)
+	if err != nil {
+		return "", err
+	}
+	for i := range d.Articles {
+		d.Articles[i].Comments = nil
+	}
+	b, err := f.render(d)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // allSubfeeds is the merged feed, every group and every tag.

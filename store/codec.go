@@ -25,7 +25,7 @@ var errTruncated = errors.New("truncated article record")
 
 func encodeArticle(a *article.Article) []byte {
 	n := 64 + len(a.ID) + len(a.Source) + len(a.GUID) + len(a.Link) + len(a.Title) +
-		len(a.Summary) + len(a.Content) + len(a.CommentsURL)
+		len(a.Summary) + len(a.Content) + len(a.CommentsURL) + len(a.CommentsPage)
 	b := make([]byte, 0, n)
 	b = append(b, codecV2)
 	b = putString(b, a.ID)
@@ -59,6 +59,7 @@ func encodeArticle(a *article.Article) []byte {
 		b = putString(b, k)
 		b = putString(b, a.From[k])
 	}
+	b = putString(b, a.CommentsPage) // added after schema 2's first release: see the note above
 	return b
 }
 
@@ -108,6 +109,7 @@ func decodeArticle(v []byte) (article.Article, error) {
 			a.From[k] = d.str()
 		}
 	}
+	a.CommentsPage = d.str()
 	return a, d.err
 }
 

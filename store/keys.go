@@ -7,7 +7,7 @@ import (
 
 // Buckets of schema 2.
 //
-//	meta        schema_version → uint64
+//	meta        schema_version → uint64; created_at → Unix nanoseconds (see Store.Created)
 //	sources     name → SourceState (JSON)
 //	articles    id → article (codec.go)
 //	idx_time    time(8) ‖ id → source name
@@ -28,6 +28,7 @@ var (
 	bucketTombSource = []byte("tomb_source")
 	bucketOrphans    = []byte("orphans")
 	keySchema        = []byte("schema_version")
+	keyCreated       = []byte("created_at")
 	allBuckets       = [][]byte{bucketMeta, bucketSources, bucketArticles, bucketByTime, bucketBySource, bucketTombstones, bucketTombSource, bucketOrphans}
 )
 

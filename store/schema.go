@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -41,12 +42,30 @@ func current(tx *bolt.Tx) error {
 	if v := meta.Get(keySchema); len(v) != 8 || binary.BigEndian.Uint64(v) != SchemaVersion {
 		return errNeedsMigration
 	}
+	if len(meta.Get(keyCreated)) != 8 {
+		return errNeedsMigration
+	}
 	for _, name := range allBuckets {
 		if tx.Bucket(name) == nil {
 			return errNeedsMigration
 		}
 	}
 	return nil
+}
+
+// migrateAt is migrate for a store opened at now: a new store, or one made
+// before stores recorded it, is created now.
+func migrateAt(now time.Time) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		if err := migrate(tx); err != nil {
+			return err
+		}
+		meta := tx.Bucket(bucketMeta)
+		if len(meta.Get(keyCreated)) == 8 {
+			return nil
+		}
+		return meta.Put(keyCreated, u64(uint64(now.UnixNano())))
+	}
 }
 
 func migrate(tx *bolt.Tx) error {

@@ -14,8 +14,12 @@ type SourceState struct {
 	Name         string `json:"name"`
 	URL          string `json:"url"`                     // as configured
 	EffectiveURL string `json:"effective_url,omitempty"` // after permanent redirects
-	Title        string `json:"title,omitempty"`         // the feed's own title
-	Link         string `json:"link,omitempty"`          // the feed's home page
+	Title        string `json:"title,omitempty"`         // the feed's own title, plain text (entities decoded)
+	// TitlePlain is set once Title has been decoded: titles stored by
+	// versions that kept them as the feed wrote them are decoded once, at
+	// their next fetch, and never again.
+	TitlePlain bool   `json:"title_plain,omitempty"`
+	Link       string `json:"link,omitempty"` // the feed's home page
 
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`

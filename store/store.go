@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,7 @@ type Store struct {
 	path    string
 	now     func() time.Time
 	version atomic.Uint64
+	created time.Time
 
 	statsMu    sync.Mutex
 	statsCache *statsAt // see Stats
@@ -66,7 +68,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	s := &Store{db: db, path: path, now: opt.Now}
 	err = db.View(current)
 	if errors.Is(err, errNeedsMigration) {
-		err = db.Update(migrate) // else up to date: no write, no fsync on open
+		err = db.Update(migrateAt(opt.Now())) // else up to date: no write, no fsync on open
+	}
+	if err == nil {
+		err = db.View(func(tx *bolt.Tx) error {
+			s.created = time.Unix(0, int64(binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keyCreated)))).UTC()
+			return nil
+		})
 	}
 	if err != nil {
 		db.Close()
@@ -108,6 +116,11 @@ func (s *Store) Path() string { return s.path }
 // Version changes whenever a write changes what would be published: new and
 // updated articles, and deletions by retention.
 func (s *Store) Version() uint64 { return s.version.Load() }
+
+// Created is when the store was created (for a store made by a version that
+// did not record it: when this version first opened it). An empty feed is
+// as old as its store.
+func (s *Store) Created() time.Time { return s.created }
 
 // Backup writes a consistent copy of the whole store to w, while writes go on.
 // It holds a read transaction for as long as w takes: give it a file or a

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/tributary-feeds/tributary/article"
 )
 
@@ -121,5 +123,36 @@ func TestOpenLocked(t *testing.T) {
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Error("second open did not fail at once")
+	}
+}
+
+// Created is recorded when the store is made and kept across reopens; a
+// store made before it was recorded gets the time it is first opened.
+func TestCreatedSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	t1 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	st, err := Open(ctx, path, Options{Now: func() time.Time { return t1 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Created().Equal(t1) {
+		t.Errorf("Created = %v, want %v", st.Created(), t1)
+	}
+	// Forget it, as a store of an earlier version would not have it.
+	if err := st.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(keyCreated) }); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	t2 := t1.Add(48 * time.Hour)
+	for _, now := range []time.Time{t2, t2.Add(time.Hour)} { // the later open keeps t2
+		st, err = Open(ctx, path, Options{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.Created().Equal(t2) {
+			t.Errorf("opened at %v: Created = %v, want %v (the first open that recorded it)", now, st.Created(), t2)
+		}
+		st.Close()
 	}
 }
