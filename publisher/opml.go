@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strings"
+
+	"github.com/tributary-feeds/tributary/internal/redact"
 )
 
 // opmlDoc is OPML 2.0: one outline per source, its tags as categories.
@@ -54,7 +56,8 @@ func (p *Publisher) renderOPML(ctx context.Context, s state) ([]byte, error) {
 		if text == "" {
 			text = src.Name
 		}
-		o := opmlOutline{Type: "rss", Text: text, Title: text, XMLURL: clean(src.URL), HTMLURL: st.Link}
+		// Published: no credentials (cleanState did the same to st).
+		o := opmlOutline{Type: "rss", Text: text, Title: text, XMLURL: webURL(redact.PublicURL(src.URL)), HTMLURL: st.Link}
 		if u := st.FeedURL(); u != "" && st.EffectiveURL != "" {
 			o.XMLURL = u // a permanent redirect moved it
 		}

@@ -87,7 +87,7 @@ func (p *Publisher) renderPage(ctx context.Context, s state, base string) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	d := pageData{Title: clean(cfg.Feed.Title), Description: clean(cfg.Feed.Description), Feeds: feedLinks(s, base)}
+	d := pageData{Title: clean(cfg.Feed.Title), Description: clean(cfg.Feed.Description), Feeds: feedLinks(s, webURL(base))}
 	for _, a := range arts {
 		a = cleanArticle(a)
 		src := a.Source

@@ -255,6 +255,7 @@ func (p *Publisher) renderFeed(ctx context.Context, s state, sub subfeed, f form
 	if next != "" {
 		d.Next = first + "?page=" + string(next) + "&prev=" + k.page
 	}
+	d.safeLinks()
 	return f.render(&d)
 }
 
