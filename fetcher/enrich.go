@@ -13,6 +13,7 @@ import (
 
 	"github.com/tributary-feeds/tributary/article"
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -53,7 +54,7 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 	}
 	var mu sync.Mutex
 	failed := func(what string, a *article.Article, err error) {
-		f.log.Warn("enrich: "+what, "source", src.Name, "article", a.Link, "error", err)
+		f.log.Warn("enrich: "+what, "source", src.Name, "article", redact.LogURL(a.Link), "error", errString(err))
 		mu.Lock()
 		state.EnrichFailures++
 		mu.Unlock()
