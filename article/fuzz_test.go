@@ -68,6 +68,17 @@ func checkArticle(t *testing.T, a *Article) {
 	}
 	checkSafeHTML(t, a.Summary)
 	checkSafeHTML(t, a.Content)
+	// The URL fields, judged as the links they are published as.
+	urls := []html.Attribute{{Key: "href", Val: a.Link}, {Key: "href", Val: a.CommentsURL}}
+	for _, e := range a.Enclosures {
+		urls = append(urls, html.Attribute{Key: "href", Val: e.URL})
+	}
+	checkElement(t, "link "+a.Link, "a", urls)
+	for _, u := range urls {
+		if v := strings.ToLower(strings.TrimSpace(u.Val)); strings.HasPrefix(v, "mailto:") || strings.HasPrefix(v, "data:") {
+			t.Fatalf("URL field %q is not http(s)", u.Val)
+		}
+	}
 }
 
 // FuzzSanitize feeds arbitrary HTML to the sanitiser and the summary
