@@ -20,6 +20,7 @@
 package redact
 
 import (
+	"cmp"
 	"net/url"
 	"regexp"
 	"strings"
@@ -127,31 +128,41 @@ func rewrite(raw string, keep bool) string {
 }
 
 // params rewrites a query string: secret parameters dropped, or, with
-// keep, their values replaced.
+// keep, their values replaced. Parameters are separated by "&" or, as some
+// servers still read them, ";".
 func params(q string, keep bool) string {
 	if q == "" {
 		return ""
 	}
-	parts := strings.Split(q, "&")
-	out := parts[:0]
-	for _, p := range parts {
+	var b strings.Builder
+	sep := ""
+	for q != "" {
+		i := strings.IndexAny(q, "&;")
+		p, next, nextSep := q, "", ""
+		if i >= 0 {
+			p, next, nextSep = q[:i], q[i+1:], q[i:i+1]
+		}
+		q = next
 		k, _, hasValue := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(k)
 		if err != nil {
 			name = k
 		}
-		if !SecretName(name) {
-			out = append(out, p)
+		switch {
+		case !SecretName(name):
+		case keep && hasValue:
+			p = k + "=" + Redacted
+		case !keep:
+			sep = cmp.Or(sep, nextSep) // the separator before the dropped one, if any
 			continue
 		}
-		if keep {
-			if hasValue {
-				p = k + "=" + Redacted
-			}
-			out = append(out, p)
+		if b.Len() > 0 {
+			b.WriteString(sep)
 		}
+		b.WriteString(p)
+		sep = nextSep
 	}
-	return strings.Join(out, "&")
+	return b.String()
 }
 
 // userinfoRE finds "scheme://userinfo@" in text that does not parse as a

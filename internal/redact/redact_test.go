@@ -38,6 +38,10 @@ func TestURLs(t *testing.T) {
 		{"https://example.com/feed?to%6Ben=x", "https://example.com/feed", "https://example.com/feed?to%6Ben=REDACTED"},
 		{"https://example.com/cb#access_token=abc&state=1", "https://example.com/cb#state=1", "https://example.com/cb#access_token=REDACTED&state=1"},
 		{"https://example.com/page#section-2", "https://example.com/page#section-2", "https://example.com/page#section-2"},
+		{"https://example.com/feed?a=1;token=x;b=2", "https://example.com/feed?a=1;b=2", "https://example.com/feed?a=1;token=REDACTED;b=2"},
+		{"https://example.com/feed?token=x&a=1", "https://example.com/feed?a=1", "https://example.com/feed?token=REDACTED&a=1"},
+		{"https://example.com/feed?a=1&token=x", "https://example.com/feed?a=1", "https://example.com/feed?a=1&token=REDACTED"},
+		{"https://example.com/feed?a=&&b=2", "https://example.com/feed?a=&&b=2", "https://example.com/feed?a=&&b=2"},
 		{"http://u:p@[::1]:8080/f?key=1", "http://[::1]:8080/f", "http://[::1]:8080/f?key=REDACTED"},
 		{"https://u:p@exa mple.com/f?token=x", "https://exa mple.com/f?", "https://exa mple.com/f?token=REDACTED"},
 	} {
