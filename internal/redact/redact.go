@@ -167,7 +167,7 @@ func params(q string, keep bool) string {
 
 // userinfoRE finds "scheme://userinfo@" in text that does not parse as a
 // URL.
-var userinfoRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/?#@\s]*@`)
+var userinfoRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/?#\s]*@`)
 
 func dropUserinfo(s string) string { return userinfoRE.ReplaceAllString(s, "$1") }
 

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -43,6 +44,7 @@ func TestURLs(t *testing.T) {
 		{"https://example.com/feed?a=1&token=x", "https://example.com/feed?a=1", "https://example.com/feed?a=1&token=REDACTED"},
 		{"https://example.com/feed?a=&&b=2", "https://example.com/feed?a=&&b=2", "https://example.com/feed?a=&&b=2"},
 		{"http://u:p@[::1]:8080/f?key=1", "http://[::1]:8080/f", "http://[::1]:8080/f?key=REDACTED"},
+		{"https://user:p@ss@exa mple.com/f?token=x", "https://exa mple.com/f?", "https://exa mple.com/f?token=REDACTED"},
 		{"https://u:p@exa mple.com/f?token=x", "https://exa mple.com/f?", "https://exa mple.com/f?token=REDACTED"},
 	} {
 		if got := PublicURL(tc.in); got != tc.public {
@@ -71,4 +73,39 @@ func TestText(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzURLs: whatever the input, neither form of a URL that parses holds
+// userinfo or a secret parameter's value.
+func FuzzURLs(f *testing.F) {
+	for _, s := range []string{
+		"https://user:pass@example.com/feed?token=abc&page=2#access_token=x",
+		"http://u@h/?a=1;api_key=2&&sig",
+		"https://exa mple.com/%zz?token=x",
+		"mailto:me@example.com?subject=hi",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, keep := range []bool{false, true} {
+			out := rewrite(in, keep)
+			u, err := url.Parse(out)
+			if err != nil {
+				continue
+			}
+			if u.User != nil {
+				t.Fatalf("rewrite(%q, %v) = %q keeps userinfo", in, keep, out)
+			}
+			for _, p := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
+				k, v, _ := strings.Cut(p, "=")
+				name, err := url.QueryUnescape(k)
+				if err != nil {
+					name = k
+				}
+				if SecretName(name) && (!keep || v != "" && v != Redacted) {
+					t.Fatalf("rewrite(%q, %v) = %q keeps %q", in, keep, out, p)
+				}
+			}
+		}
+	})
 }
