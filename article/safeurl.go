@@ -39,7 +39,7 @@ var rasterImages = map[string]bool{
 //
 // The scheme is judged as a browser would find it, and then some: after
 // decoding HTML character references (repeatedly, so "&amp;#106;" counts as
-// "j"), with every ASCII control character and space removed, case folded.
+// "j"), with every space and control character removed, case folded.
 // "java\tscript:", " JaVaScRiPt:" and "&#106;avascript:" are all javascript:
 // and refused.
 func SafeURL(kind URLKind, u string) string {
