@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -55,17 +56,19 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 	}
 	r := Report{GeneratedAt: now.UTC(), Sources: make([]SourceStatus, 0, len(cfg.Sources))}
 	for _, src := range cfg.Sources {
+		// URLs and errors are shown as logs show them: no userinfo,
+		// secret parameters REDACTED.
 		s := SourceStatus{
 			Name:          src.Name,
-			URL:           src.URL,
-			ConfiguredURL: src.URL,
+			URL:           redact.LogURL(src.URL),
+			ConfiguredURL: redact.LogURL(src.URL),
 			Schedule:      src.EffectiveSchedule(cfg.Fetch),
 		}
 		if state, ok := byName[src.Name]; ok && state.URL == src.URL {
-			s.URL = state.FeedURL()
+			s.URL = redact.LogURL(state.FeedURL())
 			s.LastAttempt = timePtr(state.LastAttempt)
 			s.LastSuccess = timePtr(state.LastSuccess)
-			s.LastError = state.Error
+			s.LastError = redact.Text(state.Error)
 			s.HTTPStatus = state.Status
 			s.Failures = state.Failures
 			s.Gone = state.Gone

@@ -2,7 +2,9 @@ package article
 
 import (
 	"bytes"
+	stdhtml "html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -66,6 +68,17 @@ func checkArticle(t *testing.T, a *Article) {
 	}
 	checkSafeHTML(t, a.Summary)
 	checkSafeHTML(t, a.Content)
+	// The URL fields, judged as the links they are published as.
+	urls := []html.Attribute{{Key: "href", Val: a.Link}, {Key: "href", Val: a.CommentsURL}}
+	for _, e := range a.Enclosures {
+		urls = append(urls, html.Attribute{Key: "href", Val: e.URL})
+	}
+	checkElement(t, "link "+a.Link, "a", urls)
+	for _, u := range urls {
+		if v := strings.ToLower(strings.TrimSpace(u.Val)); strings.HasPrefix(v, "mailto:") || strings.HasPrefix(v, "data:") {
+			t.Fatalf("URL field %q is not http(s)", u.Val)
+		}
+	}
 }
 
 // FuzzSanitize feeds arbitrary HTML to the sanitiser and the summary
@@ -79,6 +92,8 @@ func FuzzSanitize(f *testing.F) {
 		`<svg><script>alert(1)</script></svg><math><mtext><style><img src=x onerror=alert(1)></style></mtext></math>`,
 		"<p>caf\xe9 \x00\x1b ok</p>",
 		`<a href="  JaVaScRiPt:alert(1)">x</a><a href="java&#x09;script:alert(1)">y</a>`,
+		`<img srcset="javascript:alert(1) 1x, /b.png 2x"><picture><source srcset="javascript:alert(2)" src="javascript:alert(3)"></picture>`,
+		`<a href="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">x</a><img src="data:image/svg+xml;base64,PHN2Zz4=">`,
 		strings.Repeat("<div>", 600) + "deep" + strings.Repeat("</div>", 600),
 		`<p>` + strings.Repeat("字", 700) + `</p>`,
 	} {
@@ -143,14 +158,30 @@ func checkElement(t *testing.T, s, tag string, attrs []html.Attribute) {
 		t.Fatalf("output keeps <%s>: %.300q", tag, s)
 	}
 	for _, a := range attrs {
-		v := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
+		// As a browser reads it, and then some: references decoded again,
+		// white space and controls removed, case folded.
+		v := strings.Map(func(r rune) rune {
+			if r <= ' ' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, strings.ToLower(stdhtml.UnescapeString(a.Val)))
 		switch {
 		case strings.HasPrefix(a.Key, "on"), a.Key == "style", a.Key == "formaction":
 			t.Fatalf("output keeps attribute %s: %.300q", a.Key, s)
 		case strings.HasPrefix(v, "javascript:"), strings.HasPrefix(v, "vbscript:"):
 			t.Fatalf("output keeps script URL %q: %.300q", a.Val, s)
-		case strings.HasPrefix(v, "data:") && !(tag == "img" && a.Key == "src" && strings.HasPrefix(v, "data:image/")):
+		case a.Key == "srcset":
+			for _, c := range strings.FieldsFunc(strings.ToLower(stdhtml.UnescapeString(a.Val)), func(r rune) bool { return r == ',' || r <= ' ' }) {
+				if strings.HasPrefix(c, "javascript:") || strings.HasPrefix(c, "vbscript:") || strings.HasPrefix(c, "data:") {
+					t.Fatalf("output keeps %q in srcset: %.300q", c, s)
+				}
+			}
+		case strings.HasPrefix(v, "data:") && !(tag == "img" && a.Key == "src" && rasterDataURL.MatchString(v)):
 			t.Fatalf("output keeps data URL on <%s %s>: %.300q", tag, a.Key, s)
 		}
 	}
 }
+
+// rasterDataURL is the only data: URL content may keep, in <img src>.
+var rasterDataURL = regexp.MustCompile(`^data:image/(png|gif|jpeg|webp|avif)[;,]`)

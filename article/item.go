@@ -33,7 +33,7 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 	a := Article{
 		Source: src.Name,
 		GUID:   strings.TrimSpace(CleanText(item.GUID)),
-		Link:   webURL(absoluteURL(parseAbs(src.FeedURL), CleanText(item.Link))),
+		Link:   SafeURL(URLWeb, absoluteURL(parseAbs(src.FeedURL), CleanText(item.Link))),
 		Title:  PlainText(item.Title),
 		From:   map[string]string{},
 	}
@@ -68,7 +68,7 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 		if e == nil || strings.TrimSpace(e.URL) == "" {
 			continue
 		}
-		enc := Enclosure{URL: webURL(absoluteURL(base, CleanText(e.URL))), Type: PlainText(e.Type)}
+		enc := Enclosure{URL: SafeURL(URLWeb, absoluteURL(base, CleanText(e.URL))), Type: PlainText(e.Type)}
 		if enc.URL == "" {
 			continue
 		}
@@ -81,12 +81,12 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 		a.Comments, a.From["comments"] = n, from
 	}
 	// The comment feed (counted), and apart from it the comment page.
-	a.CommentsURL = webURL(absoluteURL(base, CleanText(raw.CommentRSS)))
-	a.CommentsPage = webURL(absoluteURL(base, CleanText(raw.CommentsURL)))
+	a.CommentsURL = SafeURL(URLWeb, absoluteURL(base, CleanText(raw.CommentRSS)))
+	a.CommentsPage = SafeURL(URLWeb, absoluteURL(base, CleanText(raw.CommentsURL)))
 	if a.CommentsURL == "" {
 		for _, e := range item.Extensions["wfw"]["commentRss"] {
 			if v := strings.TrimSpace(e.Value); v != "" {
-				a.CommentsURL = webURL(absoluteURL(base, CleanText(v)))
+				a.CommentsURL = SafeURL(URLWeb, absoluteURL(base, CleanText(v)))
 				break
 			}
 		}

@@ -12,14 +12,23 @@ import (
 
 // policy is the one sanitising policy for every HTML field: bluemonday's UGC
 // policy (paragraphs, headings, lists, links, images, figures, blockquotes,
-// code, tables; no script, style, iframe, object, form or event handler; only
-// http, https and mailto URLs), links forced to rel="nofollow noreferrer",
-// URLs that do not parse dropped, and data: URLs allowed on images only.
+// code, tables; no script, style, iframe, object, form or event handler),
+// links forced to rel="nofollow noreferrer", URLs that do not parse dropped.
+// Its scheme check asks SafeURL whether any place allows the URL;
+// FilterURLs then judges each URL for its own place (data: only in <img
+// src>, mailto only in links) and every srcset candidate, which bluemonday
+// does not look at.
 var policy = sync.OnceValue(func() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoReferrerOnLinks(true)
 	p.RequireParseableURLs(true)
-	p.AllowDataURIImages()
+	anyPlace := func(u *url.URL) bool {
+		s := u.String()
+		return SafeURL(URLLink, s) != "" || SafeURL(URLImage, s) != ""
+	}
+	for _, scheme := range []string{"http", "https", "mailto", "data"} {
+		p.AllowURLSchemeWithCustomPolicy(scheme, anyPlace)
+	}
 	p.AllowElements("figure", "figcaption", "picture", "mark", "details", "summary", "time")
 	p.AllowAttrs("datetime").OnElements("time")
 	p.AllowAttrs("srcset", "sizes").OnElements("img", "source")
@@ -29,7 +38,8 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 
 // Sanitize makes fragment safe to republish: invalid UTF-8 and control
 // characters dropped, relative URLs made absolute against base (nil: left
-// relative), then the policy above applied.
+// relative), then the policy above applied and every URL checked for its
+// place (FilterURLs).
 func Sanitize(fragment string, base *url.URL) string {
 	fragment = CleanText(fragment)
 	if strings.TrimSpace(fragment) == "" {
@@ -45,7 +55,7 @@ func Sanitize(fragment string, base *url.URL) string {
 	if base != nil {
 		fragment = absolutiseFragment(fragment, base)
 	}
-	return strings.TrimSpace(CleanText(policy().Sanitize(fragment)))
+	return strings.TrimSpace(CleanText(FilterURLs(policy().Sanitize(fragment))))
 }
 
 // absolutiseFragment parses fragment as the body of a document, rewrites its

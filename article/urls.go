@@ -35,18 +35,6 @@ func parseAbs(s string) *url.URL {
 	return u
 }
 
-// webURL keeps s when it is an http(s) URL or a relative one, and drops
-// anything else (javascript:, data:, file:): links and enclosures are
-// followed by readers.
-func webURL(s string) string {
-	s = strings.TrimSpace(s)
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") {
-		return ""
-	}
-	return s
-}
-
 func isWeb(u *url.URL) bool {
 	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
@@ -64,9 +52,6 @@ func absoluteURL(base *url.URL, ref string) string {
 	}
 	return base.ResolveReference(u).String()
 }
-
-// urlAttrs are the attributes holding a single URL.
-var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "cite": true, "longdesc": true}
 
 // absolutise rewrites the URL attributes of n's subtree against base.
 func absolutise(n *html.Node, base *url.URL) {
@@ -97,16 +82,11 @@ func absolutise(n *html.Node, base *url.URL) {
 
 // absoluteSrcset resolves each candidate of a srcset attribute.
 func absoluteSrcset(base *url.URL, v string) string {
-	parts := strings.Split(v, ",")
-	for i, p := range parts {
-		f := strings.Fields(p)
-		if len(f) == 0 {
-			continue
-		}
-		f[0] = absoluteURL(base, f[0])
-		parts[i] = strings.Join(f, " ")
+	cs := parseSrcset(v)
+	for i := range cs {
+		cs[i].url = absoluteURL(base, cs[i].url)
 	}
-	return strings.Join(parts, ", ")
+	return formatSrcset(cs)
 }
 
 // maxDepth bounds recursion over parsed HTML (x/net/html itself caps nesting

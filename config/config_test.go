@@ -58,6 +58,8 @@ schedule = "@sometimes"
 			"f.toml:9: source[1].schedule: invalid schedule",
 		}},
 		{"missing url", "[[source]]\nname = \"x\"\n", []string{"f.toml:1: source[0].url: missing"}},
+		{"credentials in a bad url", "[[source]]\nname = \"x\"\nurl = \"ftp://me:hunter2@x.example/f?token=s3cret\"\n",
+			[]string{"f.toml:3: source[0].url: \"ftp://x.example/f?token=REDACTED\": only http and https URLs are fetched"}},
 		{"bad name", "[[source]]\nname = \"Go Blog\"\nurl = \"https://x.example/\"\n", []string{"f.toml:2: source[0].name: \"Go Blog\""}},
 		{"syntax", "[fetch\n", []string{"f.toml:1"}},
 		{"full_text alone", "[[source]]\nname = \"x\"\nurl = \"https://x.example/\"\nfull_text = true\n", []string{"f.toml:4: source[0].full_text: full_text needs enrich = true"}},

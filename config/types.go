@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tributary-feeds/tributary/internal/redact"
 )
 
 // Duration is a time.Duration written as a Go duration string ("30s", "1h30m").
@@ -67,15 +69,16 @@ func (s *Size) UnmarshalTOML(v any) error {
 }
 
 func checkHTTPURL(raw string) error {
+	shown := redact.LogURL(raw) // problems are printed and logged
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("not a URL: %q", raw)
+		return fmt.Errorf("not a URL: %q", shown)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q: only http and https URLs are fetched", raw)
+		return fmt.Errorf("%q: only http and https URLs are fetched", shown)
 	}
 	if u.Host == "" {
-		return fmt.Errorf("%q has no host", raw)
+		return fmt.Errorf("%q has no host", shown)
 	}
 	return nil
 }

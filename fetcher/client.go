@@ -17,6 +17,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 )
 
 // response is a fetched document, read whole within the size limit and
@@ -118,13 +119,17 @@ type request struct {
 // decompression). A status outside 2xx and 304 is an error, returned with the
 // response (its body unread).
 func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
+	// Errors name the URL as logs may show it: no userinfo, secret
+	// parameters REDACTED (net/http's own errors, which quote it whole,
+	// are unwrapped below).
+	shown := redact.LogURL(r.URL)
 	u, err := url.Parse(r.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("GET %s: not an http(s) URL", r.URL)
+		return nil, fmt.Errorf("GET %s: not an http(s) URL", shown)
 	}
 	// Waiting for the host is not part of the request's time.
 	if err := f.hosts.acquire(ctx, u.Hostname(), f.config().Fetch.PerHost); err != nil {
-		return nil, fmt.Errorf("GET %s: waiting for a slot on %s: %w", r.URL, u.Hostname(), err)
+		return nil, fmt.Errorf("GET %s: waiting for a slot on %s: %w", shown, u.Hostname(), err)
 	}
 	defer f.hosts.release(u.Hostname())
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
@@ -141,7 +146,7 @@ func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
 	ctx = withPolicy(ctx, pol)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+		return nil, fmt.Errorf("GET %s: %w", shown, unwrapURLError(err))
 	}
 	req.Header.Set("User-Agent", r.UserAgent)
 	req.Header.Set("Accept", r.Accept)
@@ -156,13 +161,13 @@ func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
 	resp, err := f.client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("GET %s: timed out after %v", r.URL, r.Timeout)
+			return nil, fmt.Errorf("GET %s: timed out after %v", shown, r.Timeout)
 		}
 		var pe *PrivateAddressError
 		if errors.As(err, &pe) && !pe.Redirect {
 			return nil, pe // it names the URL
 		}
-		return nil, fmt.Errorf("GET %s: %w", r.URL, unwrapURLError(err))
+		return nil, fmt.Errorf("GET %s: %w", shown, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	out := &response{Status: resp.StatusCode, URL: resp.Request.URL.String(), Header: resp.Header}
@@ -174,23 +179,23 @@ func (f *Fetcher) get(ctx context.Context, r request) (*response, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
-		return out, fmt.Errorf("GET %s: %s", r.URL, resp.Status)
+		return out, fmt.Errorf("GET %s: %s", shown, resp.Status)
 	}
 	body, err := decode(resp)
 	if err != nil {
-		return out, fmt.Errorf("GET %s: %w", r.URL, err)
+		return out, fmt.Errorf("GET %s: %w", shown, err)
 	}
 	defer body.Close()
 	out.Body, err = io.ReadAll(io.LimitReader(body, r.MaxBody+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return out, fmt.Errorf("GET %s: timed out after %v reading the body (%d bytes read)", r.URL, time.Since(start).Round(time.Millisecond), len(out.Body))
+			return out, fmt.Errorf("GET %s: timed out after %v reading the body (%d bytes read)", shown, time.Since(start).Round(time.Millisecond), len(out.Body))
 		}
-		return out, fmt.Errorf("GET %s: reading body: %w", r.URL, err)
+		return out, fmt.Errorf("GET %s: reading body: %w", shown, err)
 	}
 	if int64(len(out.Body)) > r.MaxBody {
 		out.Body = nil
-		return out, fmt.Errorf("GET %s: %w (%d bytes)", r.URL, errTooLarge, r.MaxBody)
+		return out, fmt.Errorf("GET %s: %w (%d bytes)", shown, errTooLarge, r.MaxBody)
 	}
 	return out, nil
 }

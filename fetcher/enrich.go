@@ -15,6 +15,7 @@ import (
 
 	"github.com/tributary-feeds/tributary/article"
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -117,7 +118,7 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		mu.Unlock()
 	}
 	failed := func(what string, a *article.Article, err error) {
-		f.log.Warn("enrich: "+what, "source", src.Name, "article", a.Link, "error", err)
+		f.log.Warn("enrich: "+what, "source", src.Name, "article", redact.LogURL(a.Link), "error", errString(err))
 		mu.Lock()
 		state.EnrichFailures++
 		state.LastEnrichError = fmt.Sprintf("%s %s: %v", what, a.Link, err)
@@ -134,7 +135,7 @@ items:
 			comments = ""
 		}
 		if f.log.Enabled(ctx, slog.LevelDebug) {
-			f.log.Debug("enrich", "source", src.Name, "article", a.Link, "page", page, "why", pageWhy(src, a, isOld[a.ID]), "comment_feed", comments)
+			f.log.Debug("enrich", "source", src.Name, "article", redact.LogURL(a.Link), "page", page, "why", pageWhy(src, a, isOld[a.ID]), "comment_feed", redact.LogURL(comments))
 		}
 		if !page && comments == "" {
 			continue

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -61,7 +62,7 @@ const errorAfter = 5
 func (o Outcome) String() string {
 	switch o.Result {
 	case ResultError:
-		return fmt.Sprintf("%s: error: %v", o.Source, o.Err)
+		return fmt.Sprintf("%s: error: %s", o.Source, errString(o.Err))
 	case ResultNew, ResultUpdated:
 		return fmt.Sprintf("%s: %s (%d new, %d updated)", o.Source, o.Result, o.New, o.Updated)
 	}
@@ -294,9 +295,11 @@ func (o Outcome) level() slog.Level {
 	return slog.LevelWarn
 }
 
+// errString is err as logs and status show it: every URL in it without
+// credentials (redact.Text).
 func errString(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return redact.Text(err.Error())
 }

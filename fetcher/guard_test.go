@@ -167,8 +167,11 @@ func TestFeedRedirectsArePrivateAddressChecked(t *testing.T) {
 		if !errors.As(o.Err, &pe) || pe.Source != name || !pe.Redirect {
 			t.Errorf("%s: error %#v is not a *PrivateAddressError naming the source", name, pe)
 		}
-		if !strings.HasPrefix(o.Err.Error(), "fetch "+name+": GET http://") {
-			t.Errorf("%s: error %q does not name the source and the feed", name, o.Err)
+		if !strings.HasPrefix(o.Err.Error(), "GET http://public.test/") && !strings.HasPrefix(o.Err.Error(), "GET http://private.test/") {
+			t.Errorf("%s: error %q does not name the feed", name, o.Err)
+		}
+		if line := o.String(); !strings.HasPrefix(line, name+": error: GET http://") {
+			t.Errorf("%s: outcome line %q does not name the source, then the feed", name, line)
 		}
 		if s := stateOf(t, st, name); !strings.Contains(s.Error, want) {
 			t.Errorf("%s: status shows %q", name, s.Error)

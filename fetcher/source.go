@@ -9,6 +9,7 @@ import (
 
 	"github.com/tributary-feeds/tributary/article"
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -54,7 +55,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	fail := func(err error, retry time.Duration) Outcome {
 		o.Result, o.Err = ResultError, err
 		o.Duration = time.Since(start)
-		state.Error = err.Error()
+		state.Error = errString(err)
 		state.Failures++
 		now := time.Now()
 		if state.Gone {
@@ -100,7 +101,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		switch o.Status {
 		case http.StatusGone:
 			state.Gone = true
-			f.log.Warn("source is gone (410): no longer polled", "source", src.Name, "url", state.FeedURL())
+			f.log.Warn("source is gone (410): no longer polled", "source", src.Name, "url", redact.LogURL(state.FeedURL()))
 		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 			retry = retryAfter(resp.Header, time.Now())
 		}
@@ -158,7 +159,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	f.hints[src.Name] = h
 	f.stMu.Unlock()
 
-	asrc := article.Source{Name: src.Name, FeedURL: resp.URL}
+	// Relative links resolve against the feed URL: its credentials must not
+	// follow them into published articles.
+	asrc := article.Source{Name: src.Name, FeedURL: redact.PublicURL(resp.URL)}
 	raws := matchRaw(p.Feed.Items, p.Raw)
 	arts := make([]article.Article, 0, len(p.Feed.Items))
 	extras := make([]article.RawExtras, 0, len(p.Feed.Items))
@@ -226,7 +229,7 @@ func (f *Fetcher) noteRedirect(state *store.SourceState, resp *response) {
 	}
 	if state.RedirectCount >= permanentAfter {
 		f.log.Warn("source moved permanently: fetching its new URL from now on",
-			"source", state.Name, "from", state.FeedURL(), "to", target, "sightings", state.RedirectCount)
+			"source", state.Name, "from", redact.LogURL(state.FeedURL()), "to", redact.LogURL(target), "sightings", state.RedirectCount)
 		state.EffectiveURL = target
 		if target == state.URL {
 			state.EffectiveURL = ""

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tributary-feeds/tributary/article"
+	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
 
@@ -34,20 +35,28 @@ func cleanAll(ss []string) []string {
 	return out
 }
 
-// cleanArticle returns a copy of a with every emitted string cleaned.
+// webURL is s cleaned, if article.SafeURL allows it outside content (http,
+// https or relative), else "": every URL the renderers emit goes through
+// it, or through cleanArticle and cleanState, which use it.
+func webURL(s string) string { return article.SafeURL(article.URLWeb, clean(s)) }
+
+// cleanArticle returns a copy of a with every emitted string cleaned, every
+// URL field allowed by article.SafeURL (else dropped), and the URLs in its
+// HTML checked again (article.FilterURLs): articles stored before a rule
+// changed are published under the current one.
 func cleanArticle(a article.Article) article.Article {
 	a.Title = clean(a.Title)
-	a.Link = clean(a.Link)
-	a.CommentsURL = clean(a.CommentsURL)
-	a.CommentsPage = clean(a.CommentsPage)
-	a.Summary = clean(a.Summary)
-	a.Content = clean(a.Content)
+	a.Link = webURL(a.Link)
+	a.CommentsURL = webURL(a.CommentsURL)
+	a.CommentsPage = webURL(a.CommentsPage)
+	a.Summary = article.FilterURLs(clean(a.Summary))
+	a.Content = article.FilterURLs(clean(a.Content))
 	a.Authors = cleanAll(a.Authors)
 	a.Categories = cleanAll(a.Categories)
 	if len(a.Enclosures) > 0 {
 		encs := make([]article.Enclosure, 0, len(a.Enclosures))
 		for _, e := range a.Enclosures {
-			e.URL, e.Type = clean(e.URL), clean(e.Type)
+			e.URL, e.Type = webURL(e.URL), clean(e.Type)
 			if e.URL != "" {
 				encs = append(encs, e)
 			}
@@ -57,11 +66,16 @@ func cleanArticle(a article.Article) article.Article {
 	return a
 }
 
+// cleanState returns a copy of s as it may be published: its feed URLs
+// without credentials (redact.PublicURL) and every URL allowed by
+// article.SafeURL.
 func cleanState(s store.SourceState) store.SourceState {
 	s.Title = clean(s.Title)
-	s.URL = clean(s.URL)
-	s.EffectiveURL = clean(s.EffectiveURL)
-	s.Link = siteLink(s.FeedURL(), clean(s.Link))
+	s.URL = webURL(redact.PublicURL(s.URL))
+	if s.EffectiveURL != "" {
+		s.EffectiveURL = webURL(redact.PublicURL(s.EffectiveURL))
+	}
+	s.Link = webURL(siteLink(s.FeedURL(), clean(s.Link)))
 	return s
 }
 
@@ -87,4 +101,11 @@ func siteLink(feedURL, link string) string {
 		return ""
 	}
 	return ref.String()
+}
+
+// safeLinks passes the document's own links through webURL.
+func (d *document) safeLinks() {
+	for _, u := range []*string{&d.Base, &d.Self, &d.First, &d.Next, &d.Previous, &d.Hub, &d.Icon} {
+		*u = webURL(*u)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/redact"
 )
 
 // opmlDoc is OPML 2.0: one outline per source, its tags as categories, and
@@ -68,7 +69,8 @@ func (p *Publisher) renderOPML(ctx context.Context, s state) ([]byte, error) {
 		if text == "" {
 			text = src.Name
 		}
-		o := opmlOutline{Type: "rss", Text: text, Title: text, XMLURL: clean(src.URL), HTMLURL: st.Link,
+		// Published: no credentials (cleanState did the same to st).
+		o := opmlOutline{Type: "rss", Text: text, Title: text, XMLURL: webURL(redact.PublicURL(src.URL)), HTMLURL: st.Link,
 			Name: src.Name, Schedule: clean(src.Schedule), Enrich: src.Enrich, FullText: src.FullText,
 			CountComments: src.CountComments, MaxPerSource: src.MaxPerSource}
 		if src.MaxAge.Duration > 0 {

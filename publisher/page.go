@@ -121,7 +121,7 @@ func (p *Publisher) renderPage(ctx context.Context, s state, k cacheKey) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	d := pageData{Title: clean(cfg.Feed.Title), Description: clean(cfg.Feed.Description), Feeds: feedLinks(s, base)}
+	d := pageData{Title: clean(cfg.Feed.Title), Description: clean(cfg.Feed.Description), Feeds: feedLinks(s, webURL(base))}
 	if k.page != "" {
 		d.Newest = base
 		if k.prev != "" {

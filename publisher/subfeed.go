@@ -284,6 +284,7 @@ func (p *Publisher) feedDocument(ctx context.Context, s state, sub subfeed, f fo
 	if next != "" {
 		d.Next = first + "?page=" + string(next) + "&prev=" + k.page
 	}
+	d.safeLinks()
 	return &d, nil
 }
 

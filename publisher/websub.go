@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tributary-feeds/tributary/internal/redact"
 )
 
 // Run pings [feed].websub_hub whenever a feed's first page changes, until
@@ -84,11 +86,11 @@ func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]
 			}
 			if !baseline {
 				if err := p.publish(ctx, hub, u); err != nil {
-					p.log.Warn("websub: ping hub", "hub", hub, "feed", u, "error", err)
+					p.log.Warn("websub: ping hub", "hub", redact.LogURL(hub), "feed", u, "error", redact.Text(err.Error()))
 					failed = true
 					continue
 				}
-				p.log.Info("websub: pinged hub", "hub", hub, "feed", u)
+				p.log.Info("websub: pinged hub", "hub", redact.LogURL(hub), "feed", u)
 			}
 			pinged[u] = tag
 		}
