@@ -125,7 +125,7 @@ func TestEnrichRefusesPrivateAddresses(t *testing.T) {
 	if s.EnrichFailures != 4 || s.EnrichAttempts != 4 {
 		t.Errorf("enrich failures = %d of %d attempts, want 4 of 4 (2 pages, 2 comment feeds)", s.EnrichFailures, s.EnrichAttempts)
 	}
-	if !strings.Contains(s.LastEnrichError, "refusing to fetch from 127.0.0.1") || !strings.Contains(s.LastEnrichError, es.url) {
+	if !strings.Contains(s.LastEnrichError, "refused private address 127.0.0.1") || !strings.Contains(s.LastEnrichError, es.url) {
 		t.Errorf("last enrich error %q: want the refusal, naming the article", s.LastEnrichError)
 	}
 	if o.EnrichAttempts != 4 || o.EnrichFailures != 4 {
