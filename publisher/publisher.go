@@ -30,6 +30,9 @@ type Publisher struct {
 	hits, misses atomic.Uint64 // render cache
 	flightMu     sync.Mutex
 	flights      map[cacheKey]*flight // renders under way, one per key
+	// testHookMiss, when set, runs between a cache miss and the look for a
+	// flight (tests make the render race deterministic with it).
+	testHookMiss func()
 
 	// pollEvery is how often Run looks at the store's version; ping is the
 	// client that pings the hub.

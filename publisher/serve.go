@@ -45,6 +45,9 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 			p.hits.Add(1)
 			return e, nil
 		}
+		if p.testHookMiss != nil {
+			p.testHookMiss()
+		}
 		p.flightMu.Lock()
 		if f := p.flights[k]; f != nil {
 			var old *entry
@@ -66,6 +69,14 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 				return f.e, nil
 			}
 			continue // a render of an older version, or one that failed: look again
+		}
+		// Look again under flightMu: a render of k may have written the
+		// cache and ended its flight since the miss above (renderFlight puts
+		// before it deletes the flight, so this sees either).
+		if e := p.cache.get(k, v, s.gen); e != nil {
+			p.flightMu.Unlock()
+			p.hits.Add(1)
+			return e, nil
 		}
 		f := &flight{done: make(chan struct{}), version: v, gen: s.gen}
 		if p.flights == nil {
