@@ -39,6 +39,10 @@ func TestParseProblems(t *testing.T) {
 		{"cron tz panic", "[fetch]\nschedule = \"CRON_TZ=UTC\"\n", []string{"f.toml:2: fetch.schedule: invalid schedule"}},
 		{"never fires", "[fetch]\nschedule = \"0 0 31 2 *\"\n", []string{"f.toml:2: fetch.schedule: schedule \"0 0 31 2 *\" never fires"}},
 		{"bad duration", "[fetch]\ntimeout = \"30 seconds\"\n", []string{"f.toml:2"}},
+		{"server limits", "[server]\nmax_connections = -1\nrender_cache_size = \"64KiB\"\n", []string{
+			"f.toml:2: server.max_connections: must not be negative",
+			"f.toml:3: server.render_cache_size: must be at least 1MiB",
+		}},
 		{"source problems", `
 [[source]]
 name = "a"

@@ -49,14 +49,13 @@ type pageItem struct {
 // servePage serves GET /: the newest articles and every feed.
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	s := p.state()
-	k := cacheKey{kind: "page", base: baseURL(s.cfg.Server.BaseURL, r)}
+	k := cacheKey{kind: "page", base: p.base(s, r)}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
 		b, err := p.renderPage(r.Context(), s, k.base)
 		return b, "text/html; charset=utf-8", err
 	})
 	if err != nil {
-		p.log.Error("render page", "error", err)
-		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
+		p.renderFailed(w, r, "page", err)
 		return
 	}
 	p.write(w, r, s, e)

@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -152,38 +153,29 @@ func lowerAll(ss []string) []string {
 	return out
 }
 
-// validCursor reports whether c looks like a store cursor (base64url).
-func validCursor(c string) bool {
-	if len(c) > 512 {
-		return false
-	}
-	for i := 0; i < len(c); i++ {
-		switch ch := c[i]; {
-		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9', ch == '-', ch == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // serveFeed serves one page of sub in format f, from the cache when it can.
+// Only what changes the bytes enters the cache key: the base of self links,
+// the page cursor and, on a page after the first, the prev cursor. Cursors
+// must name stored positions (one key lookup each), so made-up ones are a
+// 400 before any render; other query parameters are ignored.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfeed, f format) {
 	s := p.state()
-	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: baseURL(s.cfg.Server.BaseURL, r)}
+	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: p.base(s, r)}
 	if r.URL.RawQuery != "" {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)
+			http.Error(w, "invalid query", http.StatusBadRequest)
 			return
 		}
 		k.page = q.Get("page")
-		if prev, ok := q["prev"]; ok {
+		if prev, ok := q["prev"]; ok && k.page != "" {
 			k.prev = "=" + prev[0] // "=" marks the parameter as present
 		}
-		if !validCursor(k.page) || !validCursor(strings.TrimPrefix(k.prev, "=")) {
-			http.Error(w, "invalid page cursor", http.StatusBadRequest)
-			return
+		for _, c := range []string{k.page, strings.TrimPrefix(k.prev, "=")} {
+			if err := p.st.CheckCursor(r.Context(), store.Cursor(c)); err != nil {
+				p.cursorFailed(w, r, err)
+				return
+			}
 		}
 	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
@@ -191,15 +183,24 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfee
 		return b, f.contentType, err
 	})
 	if err != nil {
-		if strings.Contains(err.Error(), "invalid cursor") {
-			http.Error(w, "invalid page cursor", http.StatusBadRequest)
+		if errors.Is(err, store.ErrInvalidCursor) {
+			p.cursorFailed(w, r, err) // its article was deleted since the check
 			return
 		}
-		p.log.Error("render feed", "feed", sub.path, "format", f.ext, "error", err)
-		http.Error(w, "could not render the feed", http.StatusInternalServerError)
+		p.renderFailed(w, r, "feed", err, "feed", sub.path, "format", f.ext)
 		return
 	}
 	p.write(w, r, s, e)
+}
+
+// cursorFailed answers a request whose page cursor is refused: 400 when it
+// is malformed or names no stored position.
+func (p *Publisher) cursorFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrInvalidCursor) {
+		http.Error(w, "invalid page cursor: it names no stored position (start again from the first page)", http.StatusBadRequest)
+		return
+	}
+	p.renderFailed(w, r, "feed", err)
 }
 
 // renderFeed renders one page of sub: [feed].max_items articles after the

@@ -89,7 +89,8 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 			s, err := st.Stats(context.Background())
 			return s.Articles, s.FileSize, err
 		},
-		Cache: d.pub.CacheStats,
+		Cache:      d.pub.CacheStats,
+		CacheUsage: d.pub.CacheUsage,
 	})
 	// The fetcher logs one line per fetch itself; this only counts.
 	d.fetch.Observe(func(o fetcher.Outcome) {
