@@ -18,6 +18,7 @@ import (
 	"github.com/tributary-feeds/tributary/admin"
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/fetcher"
+	"github.com/tributary-feeds/tributary/internal/httpserver"
 	"github.com/tributary-feeds/tributary/metrics"
 	"github.com/tributary-feeds/tributary/publisher"
 	"github.com/tributary-feeds/tributary/store"
@@ -103,7 +104,8 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	adm := d.adm.Handler()
 	mux.Handle("/api/", adm)
 	mux.Handle("/admin/", adm)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	conns := httpserver.NewLimiter(maxConnections(cfg.Server))
+	srv := httpserver.New(mux, httpserver.Default, conns, log)
 
 	log.Info("tributary listening", "addr", ln.Addr().String(), "sources", len(cfg.Sources), "store", cfg.Store.Path, "config", cfg.File)
 	fetchCtx, stopFetching := context.WithCancel(context.Background())
@@ -113,7 +115,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	go d.pub.Run(fetchCtx) // WebSub pings, when a hub is configured
 	go d.sweepEvery(fetchCtx, sweepInterval)
 	srvDone := make(chan error, 1)
-	go func() { srvDone <- srv.Serve(ln) }()
+	go func() { srvDone <- srv.Serve(conns.Listener(ln)) }()
 
 	status := exitOK
 	fetching := true
@@ -177,6 +179,20 @@ wait:
 	}
 	log.Info("tributary stopped")
 	return status
+}
+
+// maxConnections is [server].max_connections, else the default for this
+// process's descriptor limit (Go raises the soft limit to the hard one at
+// start).
+func maxConnections(s config.Server) int {
+	if s.MaxConnections > 0 {
+		return s.MaxConnections
+	}
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return httpserver.DefaultMaxConnections(1024)
+	}
+	return httpserver.DefaultMaxConnections(lim.Cur)
 }
 
 // reload re-reads the configuration file. An invalid one is refused, each
