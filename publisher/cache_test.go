@@ -110,3 +110,27 @@ func TestRendersOfAllKeysAreBounded(t *testing.T) {
 		t.Fatalf("%d renders ran at once, want at most %d", m, slots)
 	}
 }
+
+// Without base_url, the first maxHosts hosts get self links of their own
+// (case and default port folded); later ones share http://[server].listen/.
+func TestSelfLinkHostsAreBounded(t *testing.T) {
+	cfg := testConfig()
+	cfg.Server.BaseURL = ""
+	p := New(cfg, sampleStore(t), nil)
+	h := p.Handler()
+	_, b := get(t, h, "http://Feeds.Example:80/feed.atom")
+	if !strings.Contains(string(b), `href="http://feeds.example/feed.atom"`) {
+		t.Fatalf("a kept host's self link: %.300s", b)
+	}
+	for i := range maxHosts {
+		get(t, h, fmt.Sprintf("http://h%d.example/feed.atom", i))
+	}
+	_, b = get(t, h, "http://one-too-many.example/feed.atom")
+	if strings.Contains(string(b), "one-too-many") || !strings.Contains(string(b), `href="http://`+cfg.Server.Listen+`/feed.atom"`) {
+		t.Fatalf("a host beyond the set: %.300s", b)
+	}
+	_, b = get(t, h, "http://feeds.example/feed.atom")
+	if !strings.Contains(string(b), `href="http://feeds.example/feed.atom"`) {
+		t.Fatal("a kept host lost its self links")
+	}
+}
