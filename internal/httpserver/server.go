@@ -61,7 +61,8 @@ func (l Limits) withDefaults() Limits {
 // New returns a server of h, wrapped in Secure, within limits. When conns
 // is not nil it must be the Limiter whose Listener the server serves: the
 // server tells it which connections are idle. The server's own errors
-// (failed handshakes, accept errors) go to logger at debug level.
+// (accept errors such as running out of descriptors, handler panics) go to
+// logger as warnings.
 func New(h http.Handler, limits Limits, conns *Limiter, logger *slog.Logger) *http.Server {
 	l := limits.withDefaults()
 	srv := &http.Server{
@@ -76,7 +77,7 @@ func New(h http.Handler, limits Limits, conns *Limiter, logger *slog.Logger) *ht
 		srv.ConnState = conns.ConnState
 	}
 	if logger != nil {
-		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
+		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	} else {
 		srv.ErrorLog = log.New(discard{}, "", 0)
 	}
