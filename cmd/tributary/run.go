@@ -217,6 +217,9 @@ func (d *running) reload(ctx context.Context) error {
 	if cfg.Server.Listen != old.Server.Listen {
 		d.log.Warn("server.listen changed: restart tributary for it to take effect", "running", old.Server.Listen, "new", cfg.Server.Listen)
 	}
+	if cfg.Server.MaxConnections != old.Server.MaxConnections {
+		d.log.Warn("server.max_connections changed: restart tributary for it to take effect", "running", old.Server.MaxConnections, "new", cfg.Server.MaxConnections)
+	}
 	if cfg.Store.Path != old.Store.Path {
 		d.log.Warn("store.path changed: restart tributary for it to take effect", "running", old.Store.Path, "new", cfg.Store.Path)
 	}
