@@ -84,7 +84,8 @@ path = "data/tributary.db"
 // Every response of the real daemon (feeds, the page, errors, metrics,
 // admin) carries nosniff and a CSP; the page's allows no script; a request
 // with both Transfer-Encoding and Content-Length is refused with 400 and
-// the bytes after its chunked body are never served as a second request.
+// the bytes after its chunked body are never served as a second request;
+// random Host headers do not make every request a render.
 func TestEveryResponseIsHardened(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
@@ -105,6 +106,27 @@ path = "data/tributary.db"
 		if !strings.HasPrefix(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script") {
 			t.Errorf("%s: Content-Security-Policy %q", path, csp)
 		}
+	}
+
+	// Random Host headers render at most once per kept host (32), and the
+	// cache reports its bytes.
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i := range 200 {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/feed.atom", nil)
+		req.Host = fmt.Sprintf("h%d.example", i)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	fams := scrape(t, addr)
+	if n := metric(fams, "tributary_render_cache_misses_total"); n > 40 {
+		t.Errorf("%v renders for 200 random hosts, want at most one per kept host", n)
+	}
+	if b := metric(fams, "tributary_render_cache_bytes"); b <= 0 || b > 32<<20 {
+		t.Errorf("tributary_render_cache_bytes = %v", b)
 	}
 
 	raw := "POST /admin/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" +
