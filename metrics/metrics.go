@@ -38,6 +38,9 @@ type Options struct {
 	// CacheUsage reports the bytes the render cache holds and the entries
 	// it has evicted since start.
 	CacheUsage func() (bytes int64, evictions uint64)
+	// Connections reports the client connections open now and how many
+	// idle ones were closed to make room under [server].max_connections.
+	Connections func() (open int, evicted uint64)
 }
 
 // New registers every Tributary metric, plus the Go runtime and process
@@ -95,6 +98,18 @@ func New(opt Options) *Metrics {
 				Name: "tributary_render_cache_evictions_total",
 				Help: "Rendered responses dropped from the render cache to keep it within its size.",
 			}, func() float64 { _, e := opt.CacheUsage(); return float64(e) }),
+		)
+	}
+	if opt.Connections != nil {
+		m.reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "tributary_http_connections",
+				Help: "Client connections open now (at most [server].max_connections).",
+			}, func() float64 { n, _ := opt.Connections(); return float64(n) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "tributary_http_connections_evicted_total",
+				Help: "Idle client connections closed to make room for new ones at [server].max_connections.",
+			}, func() float64 { _, e := opt.Connections(); return float64(e) }),
 		)
 	}
 	return m

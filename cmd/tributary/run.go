@@ -81,6 +81,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 
 	d := &running{log: log, st: st, cfg: cfg}
 	var m *metrics.Metrics
+	conns := httpserver.NewLimiter(maxConnections(cfg.Server))
 	d.pub = publisher.New(cfg, st, log)
 	d.fetch = fetcher.New(cfg, st, log)
 	d.adm = admin.New(cfg, st, d.reload, log)
@@ -90,8 +91,9 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 			s, err := st.Stats(context.Background())
 			return s.Articles, s.FileSize, err
 		},
-		Cache:      d.pub.CacheStats,
-		CacheUsage: d.pub.CacheUsage,
+		Cache:       d.pub.CacheStats,
+		CacheUsage:  d.pub.CacheUsage,
+		Connections: func() (int, uint64) { return conns.Open(), conns.Evicted() },
 	})
 	// The fetcher logs one line per fetch itself; this only counts.
 	d.fetch.Observe(func(o fetcher.Outcome) {
@@ -104,7 +106,6 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	adm := d.adm.Handler()
 	mux.Handle("/api/", adm)
 	mux.Handle("/admin/", adm)
-	conns := httpserver.NewLimiter(maxConnections(cfg.Server))
 	srv := httpserver.New(mux, httpserver.Default, conns, log)
 
 	log.Info("tributary listening", "addr", ln.Addr().String(), "sources", len(cfg.Sources), "store", cfg.Store.Path, "config", cfg.File)

@@ -75,6 +75,13 @@ path = "data/tributary.db"
 			t.Fatalf("fresh client %d: %s after %v, want 200 within 1s", i, resp.Status, took)
 		}
 	}
+	fams := scrape(t, addr)
+	if open := metric(fams, "tributary_http_connections"); open > 64 {
+		t.Errorf("tributary_http_connections = %v, above the cap of 64", open)
+	}
+	if ev := metric(fams, "tributary_http_connections_evicted_total"); ev < held-64 {
+		t.Errorf("tributary_http_connections_evicted_total = %v, want at least %d", ev, held-64)
+	}
 	if strings.Contains(d.stderr.String(), "too many open files") {
 		t.Errorf("the daemon ran out of descriptors:\n%s", d.stderr)
 	}

@@ -47,6 +47,13 @@ func (l *Limiter) Max() int { return l.max }
 // Evicted is how many idle connections were closed to make room.
 func (l *Limiter) Evicted() uint64 { return l.evicted.Load() }
 
+// Open is how many connections are open now.
+func (l *Limiter) Open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.open
+}
+
 // Listener wraps ln: Accept holds to the cap.
 func (l *Limiter) Listener(ln net.Listener) net.Listener { return &listener{Listener: ln, l: l} }
 
