@@ -6,8 +6,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -89,42 +89,108 @@ func TestIdleConnectionsDoNotStarveNewClients(t *testing.T) {
 	}
 }
 
-// When every connection is busy with a request, a new one waits for a place
-// instead of going over the cap.
-func TestBusyConnectionsHoldTheCap(t *testing.T) {
-	conns := NewLimiter(2)
-	release := make(chan struct{})
-	var inFlight, peak atomic.Int32
-	addr := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := inFlight.Add(1)
-		for m := peak.Load(); n > m && !peak.CompareAndSwap(m, n); m = peak.Load() {
-		}
-		<-release
-		inFlight.Add(-1)
-	}), Limits{}, conns)
-	done := make(chan error, 3)
-	for range 3 {
-		go func() {
-			resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Get("http://" + addr + "/")
-			if err == nil {
-				resp.Body.Close()
+// pipeListener accepts the server ends of net.Pipe pairs.
+type pipeListener struct {
+	conns  chan net.Conn
+	closed chan struct{}
+}
+
+func (p *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-p.conns:
+		return c, nil
+	case <-p.closed:
+		return nil, net.ErrClosed
+	}
+}
+func (p *pipeListener) Close() error   { close(p.closed); return nil }
+func (p *pipeListener) Addr() net.Addr { return &net.TCPAddr{} }
+
+// The eviction rules, on a fake clock: at the cap, a busy connection is
+// never closed (Accept waits), an idle one is closed at once, and a silent
+// new one only after newGrace.
+func TestLimiterEvictionRules(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pl := &pipeListener{conns: make(chan net.Conn, 4), closed: make(chan struct{})}
+		l := NewLimiter(2)
+		ln := l.Listener(pl)
+		defer ln.Close()
+		accept := func() net.Conn {
+			server, client := net.Pipe()
+			t.Cleanup(func() { client.Close() })
+			pl.conns <- server
+			c, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
 			}
-			done <- err
-		}()
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for inFlight.Load() < 2 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	close(release)
-	for range 3 {
-		if err := <-done; err != nil {
-			t.Fatal(err)
+			l.ConnState(c, http.StateNew)
+			return c
 		}
-	}
-	if p := peak.Load(); p > 2 {
-		t.Fatalf("%d requests at once on a cap of 2 connections", p)
-	}
+		a, b := accept(), accept()
+		l.ConnState(a, http.StateActive)
+		l.ConnState(b, http.StateActive)
+
+		// Both busy: a third waits.
+		server, client := net.Pipe()
+		defer client.Close()
+		pl.conns <- server
+		got := make(chan net.Conn)
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				t.Error(err)
+			}
+			got <- c
+		}()
+		synctest.Wait()
+		select {
+		case <-got:
+			t.Fatal("a third connection was accepted while two were busy")
+		default:
+		}
+		if l.Open() != 2 {
+			t.Fatalf("Open() = %d", l.Open())
+		}
+		// One goes idle: it is closed, the third takes its place.
+		l.ConnState(b, http.StateIdle)
+		c := <-got
+		l.ConnState(c, http.StateNew)
+		if _, err := b.Read(make([]byte, 1)); err == nil {
+			t.Fatal("the idle connection was not closed")
+		}
+		if l.Open() != 2 || l.Evicted() != 1 {
+			t.Fatalf("Open() = %d, Evicted() = %d", l.Open(), l.Evicted())
+		}
+
+		// a busy, c new and silent: a fourth waits out c's grace, then c goes.
+		server, client2 := net.Pipe()
+		defer client2.Close()
+		pl.conns <- server
+		start := time.Now()
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				t.Error(err)
+			}
+			got <- c
+		}()
+		<-got
+		if waited := time.Since(start); waited < newGrace {
+			t.Fatalf("a silent new connection was closed after %v, before its grace of %v", waited, newGrace)
+		}
+		if l.Evicted() != 2 {
+			t.Fatalf("Evicted() = %d", l.Evicted())
+		}
+		if _, err := c.Read(make([]byte, 1)); err == nil {
+			t.Fatal("the silent connection was not closed")
+		}
+		l.mu.Lock()
+		busyClosed := a.(*conn).released
+		l.mu.Unlock()
+		if busyClosed {
+			t.Fatal("the busy connection was closed")
+		}
+	})
 }
 
 // A client sending headers byte by byte, or staying idle after a request,
