@@ -153,54 +153,64 @@ func lowerAll(ss []string) []string {
 	return out
 }
 
+// pageCursors reads ?page=CURSOR&prev=CURSOR into k; it answers 400 and
+// reports false when they are malformed or name no stored position (one
+// key lookup each, so made-up cursors cost no render). prev counts only
+// with page (it changes a later page's previous link); other parameters
+// are ignored: only what changes the bytes enters the cache key.
+func (p *Publisher) pageCursors(w http.ResponseWriter, r *http.Request, k *cacheKey) bool {
+	if r.URL.RawQuery == "" {
+		return true
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		http.Error(w, "invalid query", http.StatusBadRequest)
+		return false
+	}
+	k.page = q.Get("page")
+	if prev, ok := q["prev"]; ok && k.page != "" {
+		k.prev = "=" + prev[0] // "=" marks the parameter as present
+	}
+	for _, c := range []string{k.page, strings.TrimPrefix(k.prev, "=")} {
+		if err := p.st.CheckCursor(r.Context(), store.Cursor(c)); err != nil {
+			if !cursorRefused(w, err) {
+				p.renderFailed(w, r, "feed", err)
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// cursorRefused answers 400 when err is a cursor the store refused
+// (malformed, or naming no stored position), and reports whether it did.
+func cursorRefused(w http.ResponseWriter, err error) bool {
+	if !errors.Is(err, store.ErrInvalidCursor) {
+		return false
+	}
+	http.Error(w, "invalid page cursor: it names no stored position (start again from the first page)", http.StatusBadRequest)
+	return true
+}
+
 // serveFeed serves one page of sub in format f, from the cache when it can.
-// Only what changes the bytes enters the cache key: the base of self links,
-// the page cursor and, on a page after the first, the prev cursor. Cursors
-// must name stored positions (one key lookup each), so made-up ones are a
-// 400 before any render; other query parameters are ignored.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfeed, f format) {
 	s := p.state()
 	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: p.base(s, r)}
-	if r.URL.RawQuery != "" {
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			http.Error(w, "invalid query", http.StatusBadRequest)
-			return
-		}
-		k.page = q.Get("page")
-		if prev, ok := q["prev"]; ok && k.page != "" {
-			k.prev = "=" + prev[0] // "=" marks the parameter as present
-		}
-		for _, c := range []string{k.page, strings.TrimPrefix(k.prev, "=")} {
-			if err := p.st.CheckCursor(r.Context(), store.Cursor(c)); err != nil {
-				p.cursorFailed(w, r, err)
-				return
-			}
-		}
+	if !p.pageCursors(w, r, &k) {
+		return
 	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
 		b, err := p.renderFeed(r.Context(), s, sub, f, k)
 		return b, f.contentType, err
 	})
 	if err != nil {
-		if errors.Is(err, store.ErrInvalidCursor) {
-			p.cursorFailed(w, r, err) // its article was deleted since the check
+		if cursorRefused(w, err) { // its article was deleted since the check
 			return
 		}
 		p.renderFailed(w, r, "feed", err, "feed", sub.path, "format", f.ext)
 		return
 	}
 	p.write(w, r, s, e)
-}
-
-// cursorFailed answers a request whose page cursor is refused: 400 when it
-// is malformed or names no stored position.
-func (p *Publisher) cursorFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrInvalidCursor) {
-		http.Error(w, "invalid page cursor: it names no stored position (start again from the first page)", http.StatusBadRequest)
-		return
-	}
-	p.renderFailed(w, r, "feed", err)
 }
 
 // renderFeed renders one page of sub: [feed].max_items articles after the
