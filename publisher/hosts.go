@@ -47,12 +47,11 @@ func (p *Publisher) base(s state, r *http.Request) string {
 	if s.cfg.Server.BaseURL != "" || r == nil || r.Host == "" {
 		return baseURL(s.cfg.Server.BaseURL, r)
 	}
-	scheme := "http"
+	scheme, defaultPort := "http", ":80"
 	if r.TLS != nil {
-		scheme = "https"
+		scheme, defaultPort = "https", ":443"
 	}
-	host := strings.ToLower(r.Host)
-	host = strings.TrimSuffix(host, map[string]string{"http": ":80", "https": ":443"}[scheme])
+	host := strings.TrimSuffix(strings.ToLower(r.Host), defaultPort)
 	ok, warn := p.hosts.admit(host)
 	if !ok {
 		if warn {
