@@ -8,12 +8,18 @@ import (
 	"time"
 )
 
+// backupDeadline bounds one backup download, copy and transfer.
+const backupDeadline = time.Hour
+
 // serveBackup writes a consistent copy of the store to a temporary file
 // first, then sends it: the store's read transaction lasts as long as the
 // local copy takes, not as long as a slow client takes to download it. The
 // file sits beside the store, the one place sure to be writable (a FROM
 // scratch image has no /tmp).
 func (a *Admin) serveBackup(w http.ResponseWriter, r *http.Request) {
+	// The server's write timeout suits feeds, not a store of gigabytes on a
+	// slow link: a backup has its own deadline.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(backupDeadline))
 	f, err := os.CreateTemp(filepath.Dir(a.st.Path()), ".backup-*.tmp")
 	if err != nil {
 		a.backupFailed(w, err)

@@ -39,6 +39,11 @@ type Server struct {
 	Listen     string `toml:"listen"`
 	BaseURL    string `toml:"base_url"`
 	AdminToken string `toml:"admin_token"`
+	// MaxConnections caps open client connections; 0 picks a default that
+	// keeps file descriptors in reserve for fetching (see cmd/tributary).
+	MaxConnections int `toml:"max_connections"`
+	// RenderCacheSize bounds the publisher's cache of rendered responses.
+	RenderCacheSize Size `toml:"render_cache_size"`
 }
 
 // Store is the [store] table: where articles live and for how long.
@@ -129,7 +134,7 @@ func (c *Config) Source(name string) (Source, bool) {
 // Defaults returns a configuration holding every default value and no sources.
 func Defaults() Config {
 	return Config{
-		Server: Server{Listen: "127.0.0.1:8080"},
+		Server: Server{Listen: "127.0.0.1:8080", RenderCacheSize: 32 << 20},
 		Store: Store{
 			Path:        "data/tributary.db",
 			OrphanGrace: Duration{30 * 24 * time.Hour},
@@ -234,6 +239,12 @@ func (c *Config) validate(pos positions) Problems {
 		if err := checkHTTPURL(c.Server.BaseURL); err != nil {
 			bad("server.base_url", "%v", err)
 		}
+	}
+	if c.Server.MaxConnections < 0 {
+		bad("server.max_connections", "must not be negative (0 picks the default), got %d", c.Server.MaxConnections)
+	}
+	if c.Server.RenderCacheSize < 1<<20 {
+		bad("server.render_cache_size", "must be at least 1MiB, got %d bytes", c.Server.RenderCacheSize)
 	}
 	if c.Store.Path == "" {
 		bad("store.path", "must not be empty")

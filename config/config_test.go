@@ -64,6 +64,10 @@ schedule = "@sometimes"
 		{"syntax", "[fetch\n", []string{"f.toml:1"}},
 		{"full_text alone", "[[source]]\nname = \"x\"\nurl = \"https://x.example/\"\nfull_text = true\n", []string{"f.toml:4: source[0].full_text: full_text needs enrich = true"}},
 		{"group of unknown source", "[[group]]\nname = \"g\"\nsources = [\"nope\"]\n", []string{"f.toml:3: group[0].sources: no source is named \"nope\""}},
+		{"server limits", "[server]\nmax_connections = -1\nrender_cache_size = \"64KiB\"\n", []string{
+			"f.toml:2: server.max_connections: must not be negative",
+			"f.toml:3: server.render_cache_size: must be at least 1MiB",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

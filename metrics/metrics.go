@@ -37,6 +37,12 @@ type Options struct {
 	Store func() (articles int, fileBytes int64, err error)
 	// Cache reports the publisher's render cache hits and misses since start.
 	Cache func() (hits, misses uint64)
+	// CacheUsage reports the bytes the render cache holds and the entries
+	// it has evicted since start.
+	CacheUsage func() (bytes int64, evictions uint64)
+	// Connections reports the client connections open now and how many
+	// idle ones were closed to make room under [server].max_connections.
+	Connections func() (open int, evicted uint64)
 }
 
 // New registers every Tributary metric, plus the Go runtime and process
@@ -90,6 +96,30 @@ func New(opt Options) *Metrics {
 				Name: "tributary_render_cache_misses_total",
 				Help: "Feed requests the publisher had to render.",
 			}, func() float64 { _, m := opt.Cache(); return float64(m) }),
+		)
+	}
+	if opt.CacheUsage != nil {
+		m.reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "tributary_render_cache_bytes",
+				Help: "Bytes the publisher's render cache holds (plain and gzipped bodies), at most [server].render_cache_size.",
+			}, func() float64 { b, _ := opt.CacheUsage(); return float64(b) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "tributary_render_cache_evictions_total",
+				Help: "Rendered responses dropped from the render cache to keep it within its size.",
+			}, func() float64 { _, e := opt.CacheUsage(); return float64(e) }),
+		)
+	}
+	if opt.Connections != nil {
+		m.reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "tributary_http_connections",
+				Help: "Client connections open now (at most [server].max_connections).",
+			}, func() float64 { n, _ := opt.Connections(); return float64(n) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "tributary_http_connections_evicted_total",
+				Help: "Idle client connections closed to make room for new ones at [server].max_connections.",
+			}, func() float64 { _, e := opt.Connections(); return float64(e) }),
 		)
 	}
 	return m

@@ -65,8 +65,10 @@ next:
 
 func TestMetricsCountWhatTheyAreTold(t *testing.T) {
 	m := New(Options{
-		Store: func() (int, int64, error) { return 42, 65536, nil },
-		Cache: func() (uint64, uint64) { return 7, 3 },
+		Store:       func() (int, int64, error) { return 42, 65536, nil },
+		Cache:       func() (uint64, uint64) { return 7, 3 },
+		CacheUsage:  func() (int64, uint64) { return 123456, 9 },
+		Connections: func() (int, uint64) { return 5, 11 },
 	})
 	m.ObserveFetch(Fetch{Source: "river", Outcome: "new", Duration: 20 * time.Millisecond, Bytes: 1000})
 	m.ObserveFetch(Fetch{Source: "river", Outcome: "unchanged", Duration: 5 * time.Millisecond, NotModified: true})
@@ -107,6 +109,10 @@ func TestMetricsCountWhatTheyAreTold(t *testing.T) {
 		{"tributary_store_file_bytes", nil, 65536},
 		{"tributary_render_cache_hits_total", nil, 7},
 		{"tributary_render_cache_misses_total", nil, 3},
+		{"tributary_render_cache_bytes", nil, 123456},
+		{"tributary_render_cache_evictions_total", nil, 9},
+		{"tributary_http_connections", nil, 5},
+		{"tributary_http_connections_evicted_total", nil, 11},
 		{"tributary_feed_requests_total", []string{"format", "atom", "status", "200"}, 2},
 		{"tributary_feed_requests_total", []string{"format", "json", "status", "304"}, 1},
 		{"tributary_feed_requests_total", []string{"format", "rss", "status", "200"}, 1},

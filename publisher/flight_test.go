@@ -93,3 +93,38 @@ func (p *Publisher) flightCount() int {
 	defer p.flightMu.Unlock()
 	return len(p.flights)
 }
+
+// A render that writes the cache and ends its flight between another
+// request's cache miss and that request's look for a flight must not make
+// that request render again: it looks at the cache again under the flight
+// lock. The hook runs a whole render at exactly that moment.
+func TestCachedLooksAgainAfterAMiss(t *testing.T) {
+	ctx := context.Background()
+	p := New(testConfig(), openStore(t), nil)
+	s := p.state()
+	k := cacheKey{kind: "test"}
+	var renders atomic.Int32
+	render := func() ([]byte, string, error) {
+		renders.Add(1)
+		return []byte("once"), "text/plain", nil
+	}
+	var inner *entry
+	p.testHookMiss = func() {
+		p.testHookMiss = nil // the nested request runs without the hook
+		e, err := p.cached(ctx, s, k, render)
+		if err != nil {
+			t.Error(err)
+		}
+		inner = e
+	}
+	e, err := p.cached(ctx, s, k, render)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := renders.Load(); n != 1 {
+		t.Fatalf("%d renders, want 1: the request that missed rendered again after the other render ended", n)
+	}
+	if e != inner {
+		t.Fatal("the two requests got different entries")
+	}
+}

@@ -50,8 +50,7 @@ func (p *Publisher) serveOPML(w http.ResponseWriter, r *http.Request) {
 		return b, "text/x-opml; charset=utf-8", err
 	})
 	if err != nil {
-		p.log.Error("render opml", "error", err)
-		http.Error(w, "could not render the OPML", http.StatusInternalServerError)
+		p.renderFailed(w, r, "OPML", err)
 		return
 	}
 	p.write(w, r, s, e)

@@ -73,8 +73,8 @@ func pageSummary(a *article.Article) string {
 // (the feeds' cursors) pages back through older ones.
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	s := p.state()
-	k := cacheKey{kind: "page", base: baseURL(s.cfg.Server.BaseURL, r)}
-	if !pageCursors(w, r, &k) {
+	k := cacheKey{kind: "page", base: p.base(s, r)}
+	if !p.pageCursors(w, r, &k) {
 		return
 	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
@@ -85,10 +85,10 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		p.log.Error("render page", "error", err)
-		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
+		p.renderFailed(w, r, "page", err)
 		return
 	}
+	w.Header()["Content-Security-Policy"] = pageCSP
 	if p.writeWithStrip(w, r, s, k.base, e) {
 		return
 	}

@@ -6,6 +6,7 @@ package publisher
 import (
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,9 +28,15 @@ type Publisher struct {
 	cacheControl []string // its header value
 
 	cache        renderCache
+	hosts        hostSet       // Host headers given self links of their own
+	renderSlots  chan struct{} // renders under way, of all keys
+	renderWait   time.Duration // longest wait for a slot (renderWait)
 	hits, misses atomic.Uint64 // render cache
 	flightMu     sync.Mutex
 	flights      map[cacheKey]*flight // renders under way, one per key
+	// testHookMiss, when set, runs between a cache miss and the look for a
+	// flight (tests make the render race deterministic with it).
+	testHookMiss func()
 
 	// pollEvery is how often Run looks at the store's version; ping is the
 	// client that pings the hub.
@@ -43,13 +50,21 @@ func (p *Publisher) CacheStats() (hits, misses uint64) {
 	return p.hits.Load(), p.misses.Load()
 }
 
+// CacheUsage reports the bytes the render cache holds (plain and gzipped
+// bodies, bounded by [server].render_cache_size) and how many entries it
+// has evicted since start to stay within that bound.
+func (p *Publisher) CacheUsage() (bytes int64, evictions uint64) {
+	return p.cache.usage()
+}
+
 // New returns a Publisher of st's articles, shaped by cfg.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Publisher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	p := &Publisher{st: st, log: log, pollEvery: time.Second, now: time.Now,
-		ping: &http.Client{Timeout: 15 * time.Second}}
+		ping:        &http.Client{Timeout: 15 * time.Second},
+		renderSlots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))), renderWait: renderWait}
 	p.Reload(cfg)
 	return p
 }
@@ -64,7 +79,7 @@ func (p *Publisher) Reload(cfg *config.Config) {
 	p.gen++
 	p.maxAge = age
 	p.cacheControl = []string{"public, max-age=" + strconv.Itoa(age)}
-	p.cache.reset()
+	p.cache.reset(p.gen, int64(cfg.Server.RenderCacheSize))
 }
 
 // state is the configuration and what follows from it, read together.

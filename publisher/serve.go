@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -45,6 +46,9 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 			p.hits.Add(1)
 			return e, nil
 		}
+		if p.testHookMiss != nil {
+			p.testHookMiss()
+		}
 		p.flightMu.Lock()
 		if f := p.flights[k]; f != nil {
 			var old *entry
@@ -67,6 +71,14 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 			}
 			continue // a render of an older version, or one that failed: look again
 		}
+		// Look again under flightMu: a render of k may have written the
+		// cache and ended its flight since the miss above (renderFlight puts
+		// before it deletes the flight, so this sees either).
+		if e := p.cache.get(k, v, s.gen); e != nil {
+			p.flightMu.Unlock()
+			p.hits.Add(1)
+			return e, nil
+		}
 		f := &flight{done: make(chan struct{}), version: v, gen: s.gen}
 		if p.flights == nil {
 			p.flights = map[cacheKey]*flight{}
@@ -75,7 +87,7 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 		p.flightMu.Unlock()
 
 		p.misses.Add(1)
-		p.renderFlight(k, f, s.gen, render)
+		p.renderFlight(ctx, k, f, s.gen, render)
 		return f.e, f.err
 	}
 }
@@ -83,7 +95,7 @@ func (p *Publisher) cachedMaybeStale(ctx context.Context, s state, k cacheKey, s
 // renderFlight runs f's render and ends the flight whatever happens (a
 // panic, which net/http recovers, included), so that no later request waits
 // for it for ever.
-func (p *Publisher) renderFlight(k cacheKey, f *flight, gen uint64, render func() ([]byte, string, error)) {
+func (p *Publisher) renderFlight(ctx context.Context, k cacheKey, f *flight, gen uint64, render func() ([]byte, string, error)) {
 	f.err = errors.New("render did not finish")
 	defer func() {
 		p.flightMu.Lock()
@@ -91,6 +103,11 @@ func (p *Publisher) renderFlight(k cacheKey, f *flight, gen uint64, render func(
 		p.flightMu.Unlock()
 		close(f.done)
 	}()
+	if err := p.renderSlot(ctx); err != nil {
+		f.err = err
+		return
+	}
+	defer func() { <-p.renderSlots }()
 	body, ct, err := render()
 	if err != nil {
 		f.err = err
@@ -99,6 +116,51 @@ func (p *Publisher) renderFlight(k cacheKey, f *flight, gen uint64, render func(
 	f.e = newEntry(body, ct)
 	p.cache.put(k, f.version, gen, f.e, p.now())
 	f.err = nil
+}
+
+// renderWait is how long a render waits for a slot before its request is
+// answered 503: misses of many keys at once queue for the slots instead of
+// all rendering at once.
+const renderWait = 10 * time.Second
+
+// errBusy is a render that found no slot within renderWait.
+var errBusy = errors.New("too many renders under way")
+
+// renderSlot takes one of the renderSlots (max(2, GOMAXPROCS): renders are
+// CPU work), so that a flood of misses of distinct keys costs bounded CPU
+// and memory; the caller gives it back.
+func (p *Publisher) renderSlot(ctx context.Context) error {
+	select {
+	case p.renderSlots <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(p.renderWait)
+	defer t.Stop()
+	select {
+	case p.renderSlots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return errBusy
+	}
+}
+
+// renderFailed answers a request whose render failed: 503 with Retry-After
+// when the renders were all busy, nothing when the client has gone, else
+// 500 (what failed is logged, not shown).
+func (p *Publisher) renderFailed(w http.ResponseWriter, r *http.Request, what string, err error, args ...any) {
+	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "busy: try again shortly", http.StatusServiceUnavailable)
+	case r.Context().Err() != nil:
+		// the client is gone: nobody to answer
+	default:
+		p.log.Error("render "+what, append(args, "error", err)...)
+		http.Error(w, "could not render the "+what, http.StatusInternalServerError)
+	}
 }
 
 // write answers r with e: 304 when the client's validators match, else the

@@ -3,6 +3,8 @@ package publisher
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -205,6 +207,22 @@ func TestPageAndOPML(t *testing.T) {
 		t.Error("page has a script")
 	}
 	wellFormedHTML(t, body)
+
+	// A strict policy: nothing but the page's own style, by its hash, as
+	// the page is served.
+	csp := resp.Header.Get("Content-Security-Policy")
+	_, css, _ := strings.Cut(page, "<style>")
+	css, _, _ = strings.Cut(css, "</style>")
+	sum := sha256.Sum256([]byte(css))
+	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'",
+		"style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("page CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "script") || strings.Contains(csp, "unsafe") {
+		t.Errorf("page CSP %q allows script or unsafe sources", csp)
+	}
 }
 
 func wellFormedHTML(t *testing.T, b []byte) {

@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -152,58 +153,50 @@ func lowerAll(ss []string) []string {
 	return out
 }
 
-// validCursor reports whether c looks like a store cursor (base64url).
-func validCursor(c string) bool {
-	if len(c) > 512 {
+// pageCursors reads ?page=CURSOR&prev=CURSOR into k; it answers 400 and
+// reports false when they are malformed or name no stored position (one
+// key lookup each, so made-up cursors cost no render). prev counts only
+// with page (it changes a later page's previous link); other parameters
+// are ignored: only what changes the bytes enters the cache key.
+func (p *Publisher) pageCursors(w http.ResponseWriter, r *http.Request, k *cacheKey) bool {
+	if r.URL.RawQuery == "" {
+		return true
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		http.Error(w, "invalid query", http.StatusBadRequest)
 		return false
 	}
-	for i := 0; i < len(c); i++ {
-		switch ch := c[i]; {
-		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9', ch == '-', ch == '_':
-		default:
+	k.page = q.Get("page")
+	if prev, ok := q["prev"]; ok && k.page != "" {
+		k.prev = "=" + prev[0] // "=" marks the parameter as present
+	}
+	for _, c := range []string{k.page, strings.TrimPrefix(k.prev, "=")} {
+		if err := p.st.CheckCursor(r.Context(), store.Cursor(c)); err != nil {
+			if !cursorRefused(w, err) {
+				p.renderFailed(w, r, "feed", err)
+			}
 			return false
 		}
 	}
 	return true
 }
 
-// pageCursors reads ?page=CURSOR&prev=CURSOR into k, for the feeds and the
-// HTML page alike; it answers 400 and reports false when they are malformed.
-func pageCursors(w http.ResponseWriter, r *http.Request, k *cacheKey) bool {
-	if r.URL.RawQuery == "" {
-		return true
-	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)
-		return false
-	}
-	k.page = q.Get("page")
-	if prev, ok := q["prev"]; ok {
-		k.prev = "=" + prev[0] // "=" marks the parameter as present
-	}
-	if !validCursor(k.page) || !validCursor(strings.TrimPrefix(k.prev, "=")) {
-		http.Error(w, "invalid page cursor", http.StatusBadRequest)
-		return false
-	}
-	return true
-}
-
-// cursorRefused answers 400 when a render failed on a cursor the store
-// refused, and reports whether it did.
+// cursorRefused answers 400 when err is a cursor the store refused
+// (malformed, or naming no stored position), and reports whether it did.
 func cursorRefused(w http.ResponseWriter, err error) bool {
-	if !strings.Contains(err.Error(), "invalid cursor") {
+	if !errors.Is(err, store.ErrInvalidCursor) {
 		return false
 	}
-	http.Error(w, "invalid page cursor", http.StatusBadRequest)
+	http.Error(w, "invalid page cursor: it names no stored position (start again from the first page)", http.StatusBadRequest)
 	return true
 }
 
 // serveFeed serves one page of sub in format f, from the cache when it can.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfeed, f format) {
 	s := p.state()
-	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: baseURL(s.cfg.Server.BaseURL, r)}
-	if !pageCursors(w, r, &k) {
+	k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: p.base(s, r)}
+	if !p.pageCursors(w, r, &k) {
 		return
 	}
 	e, err := p.cached(r.Context(), s, k, func() ([]byte, string, error) {
@@ -211,11 +204,10 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, sub subfee
 		return b, f.contentType, err
 	})
 	if err != nil {
-		if cursorRefused(w, err) {
+		if cursorRefused(w, err) { // its article was deleted since the check
 			return
 		}
-		p.log.Error("render feed", "feed", sub.path, "format", f.ext, "error", err)
-		http.Error(w, "could not render the feed", http.StatusInternalServerError)
+		p.renderFailed(w, r, "feed", err, "feed", sub.path, "format", f.ext)
 		return
 	}
 	p.write(w, r, s, e)

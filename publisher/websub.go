@@ -58,11 +58,10 @@ func (p *Publisher) pingChanged(ctx context.Context, s state, pinged map[string]
 	if hub == "" {
 		return false
 	}
-	base := s.cfg.Server.BaseURL
-	if base == "" {
-		base = "http://" + s.cfg.Server.Listen + "/"
+	base := baseURL(s.cfg.Server.BaseURL, nil)
+	if s.cfg.Server.BaseURL == "" {
+		base = listenBase(s)
 	}
-	base = baseURL(base, nil)
 	for _, sub := range allSubfeeds(s) {
 		for _, f := range formats {
 			k := cacheKey{kind: "feed", name: sub.path, ext: f.ext, base: base}

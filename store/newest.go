@@ -54,9 +54,9 @@ func (s *Store) Newest(ctx context.Context, n int, f Filter, after Cursor) ([]ar
 	}
 	var start []byte
 	if after != "" {
-		k, err := base64.RawURLEncoding.DecodeString(string(after))
-		if err != nil || len(k) < 8 {
-			return nil, "", fmt.Errorf("invalid cursor %q", after)
+		k, err := cursorKey(after)
+		if err != nil {
+			return nil, "", err
 		}
 		start = k
 	}

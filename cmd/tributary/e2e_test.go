@@ -105,8 +105,14 @@ type daemon struct {
 // until it answers /healthz on addr.
 func startDaemon(t *testing.T, cfgPath, addr string, extra ...string) *daemon {
 	t.Helper()
-	d := &daemon{addr: addr, stderr: &logBuffer{}, done: make(chan error, 1)}
-	d.cmd = exec.Command(binary, append([]string{"run", "--config", cfgPath}, extra...)...)
+	return startDaemonCmd(t, exec.Command(binary, append([]string{"run", "--config", cfgPath}, extra...)...), addr)
+}
+
+// startDaemonCmd starts cmd, a `tributary run` (perhaps wrapped), and waits
+// until it answers /healthz on addr.
+func startDaemonCmd(t *testing.T, cmd *exec.Cmd, addr string) *daemon {
+	t.Helper()
+	d := &daemon{addr: addr, stderr: &logBuffer{}, done: make(chan error, 1), cmd: cmd}
 	d.cmd.Stderr = d.stderr
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/tributary-feeds/tributary/admin"
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/fetcher"
+	"github.com/tributary-feeds/tributary/internal/httpserver"
 	"github.com/tributary-feeds/tributary/metrics"
 	"github.com/tributary-feeds/tributary/publisher"
 	"github.com/tributary-feeds/tributary/store"
@@ -79,6 +80,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 
 	d := &running{log: log, st: st, cfg: cfg}
 	var m *metrics.Metrics
+	conns := httpserver.NewLimiter(maxConnections(cfg.Server))
 	d.pub = publisher.New(cfg, st, log)
 	d.fetch = fetcher.New(cfg, st, log)
 	d.adm = admin.New(cfg, st, d.reload, log)
@@ -89,7 +91,9 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 			s, err := st.Stats(context.Background())
 			return s.Articles, s.FileSize, err
 		},
-		Cache: d.pub.CacheStats,
+		Cache:       d.pub.CacheStats,
+		CacheUsage:  d.pub.CacheUsage,
+		Connections: func() (int, uint64) { return conns.Open(), conns.Evicted() },
 	})
 	// The fetcher logs one line per fetch itself; this only counts.
 	d.fetch.Observe(func(o fetcher.Outcome) {
@@ -103,7 +107,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	adm := d.adm.Handler()
 	mux.Handle("/api/", adm)
 	mux.Handle("/admin/", adm)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := httpserver.New(mux, httpserver.Default, conns, log)
 
 	log.Info("tributary listening", "addr", ln.Addr().String(), "sources", len(cfg.Sources), "store", cfg.Store.Path, "config", cfg.File)
 	fetchCtx, stopFetching := context.WithCancel(context.Background())
@@ -113,7 +117,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	go d.pub.Run(fetchCtx) // WebSub pings, when a hub is configured
 	go d.sweepEvery(fetchCtx, sweepInterval)
 	srvDone := make(chan error, 1)
-	go func() { srvDone <- srv.Serve(ln) }()
+	go func() { srvDone <- srv.Serve(conns.Listener(ln)) }()
 
 	status := exitOK
 	fetching := true
@@ -179,6 +183,20 @@ wait:
 	return status
 }
 
+// maxConnections is [server].max_connections, else the default for this
+// process's descriptor limit (Go raises the soft limit to the hard one at
+// start).
+func maxConnections(s config.Server) int {
+	if s.MaxConnections > 0 {
+		return s.MaxConnections
+	}
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return httpserver.DefaultMaxConnections(1024)
+	}
+	return httpserver.DefaultMaxConnections(lim.Cur)
+}
+
 // reload re-reads the configuration file. An invalid one is refused, each
 // problem logged with its file and line, and the running one kept.
 func (d *running) reload(ctx context.Context) error {
@@ -200,6 +218,9 @@ func (d *running) reload(ctx context.Context) error {
 	}
 	if cfg.Server.Listen != old.Server.Listen {
 		d.log.Warn("server.listen changed: restart tributary for it to take effect", "running", old.Server.Listen, "new", cfg.Server.Listen)
+	}
+	if cfg.Server.MaxConnections != old.Server.MaxConnections {
+		d.log.Warn("server.max_connections changed: restart tributary for it to take effect", "running", old.Server.MaxConnections, "new", cfg.Server.MaxConnections)
 	}
 	if cfg.Store.Path != old.Store.Path {
 		d.log.Warn("store.path changed: restart tributary for it to take effect", "running", old.Store.Path, "new", cfg.Store.Path)

@@ -306,7 +306,7 @@ enrich = true
 		t.Errorf("tributary_enrich_failures_total = %v, want 2", f)
 	}
 	s := sourcesReport(t, addr, "").Sources[0]
-	if s.EnrichAttempts != 2 || s.EnrichFailures != 2 || !strings.Contains(s.LastEnrichError, "page "+srv.URL+"/") || !strings.Contains(s.LastEnrichError, "refusing") {
+	if s.EnrichAttempts != 2 || s.EnrichFailures != 2 || !strings.Contains(s.LastEnrichError, "page "+srv.URL+"/") || !strings.Contains(s.LastEnrichError, "refused private address") {
 		t.Errorf("/api/sources: enrich %d attempts, %d failures, last %q", s.EnrichAttempts, s.EnrichFailures, s.LastEnrichError)
 	}
 	out, code := runCLI(t, "status", "--config", cfgPath)
