@@ -39,7 +39,7 @@ func cmdFetch(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{})
 	if err != nil {
-		fmt.Fprintln(stderr, "tributary:", err)
+		fmt.Fprintln(stderr, "tributary:", storeError(err))
 		return exitFail
 	}
 	defer st.Close()
