@@ -7,6 +7,7 @@ import (
 	bin "encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,4 +179,24 @@ func TestWholeStoreStillOpens(t *testing.T) {
 		t.Errorf("fetch into a new store: exit %d\n%s", code, out)
 	}
 	assertStoreHolds(t, fresh, 0)
+}
+
+// TestListenPortInUseCreatesNoStore: a daemon whose port is taken says so,
+// naming the address, and exits 1 before it creates the store's folder or
+// file.
+func TestListenPortInUseCreatesNoStore(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, fmt.Sprintf("[server]\nlisten = %q\n[store]\npath = \"state/tributary.db\"\n[[source]]\nname = \"one\"\nurl = \"http://127.0.0.1:1/feed.xml\"\n", ln.Addr()))
+	out, code := runCLI(t, "run", "--config", cfg)
+	if code != 1 || !strings.Contains(out, "listen on "+ln.Addr().String()) || !strings.Contains(out, "address already in use") {
+		t.Errorf("exit %d, want 1 and a line naming %s\n%s", code, ln.Addr(), out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "state")); !os.IsNotExist(err) {
+		t.Errorf("the store's folder was created (%v)", err)
+	}
 }

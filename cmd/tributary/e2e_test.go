@@ -230,6 +230,7 @@ path = "data/tributary.db"
 
 [fetch]
 schedule = "@every 1s"
+min_interval = "1s" # the floor, lowered for the test
 timeout = "5s"
 
 [feed]
