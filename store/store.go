@@ -128,7 +128,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		_, err := tx.WriteTo(&ctxWriter{ctx: ctx, w: w})
 		return err
 	})

@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // ErrDamaged is wrapped by the errors of Open, Compact and CheckFile when the
@@ -248,7 +250,7 @@ func (w *pageWalker) walk(m boltMeta) {
 				return
 			}
 			if f, ok := r.(interface{ Addr() uintptr }); ok {
-				w.problems = append(w.problems, fmt.Errorf("%w: reading the file faulted (%v at %#x): it changed under the check, or the disk failed", ErrDamaged, r, f.Addr()))
+				w.problems = append(w.problems, fmt.Errorf("%w: reading the file faulted at %#x: it changed under the check, or the disk failed", ErrDamaged, f.Addr()))
 				return
 			}
 			panic(r)
@@ -403,4 +405,24 @@ func (w *pageWalker) elements(p []byte, what string, lo, hi []byte) {
 		}
 		w.elements(inline, fmt.Sprintf("inline bucket %q", key), nil, nil)
 	}
+}
+
+// view is db.View for the store's readers, with a fault reading the mapped
+// file (an I/O error of a failing disk, the file cut short under the
+// daemon) turned into an error wrapping ErrDamaged instead of a crash:
+// Open checked the file whole, but it can be damaged after. bbolt rolls the
+// read transaction back as the panic passes. Other panics are not caught.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			f, ok := r.(interface{ Addr() uintptr })
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("store %s: %w: reading the file faulted at %#x: it was cut short or damaged while open, or the disk failed", s.path, ErrDamaged, f.Addr())
+		}
+	}()
+	return s.db.View(fn)
 }
