@@ -80,6 +80,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if errors.Is(err, errNeedsMigration) {
 		err = db.Update(migrate) // else up to date: no write, no fsync on open
 	}
+	if errors.Is(err, berrors.ErrIncompatibleValue) {
+		err = fmt.Errorf("%w: a key of the root that must be a bucket holds a value", ErrDamaged)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
