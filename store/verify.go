@@ -109,8 +109,9 @@ func readMeta(p []byte, id uint64) (boltMeta, error) {
 // debug.SetPanicOnFault, so a fault (a file cut short under us, an I/O error)
 // is a problem too, not a crash.
 //
-// The walk reads every branch and leaf page header once, as bbolt's rebuild
-// does after it: it roughly doubles the time an open takes (see README).
+// The walk reads every branch and leaf page once, as bbolt's rebuild does
+// after it: it adds a quarter to a half to the time an open takes
+// (BenchmarkOpen; README's "Damaged stores and configs").
 func verifyFile(path string, exclusive bool, timeout time.Duration, limit int) (exists bool, problems []error, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
