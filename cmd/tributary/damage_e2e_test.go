@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,10 +19,23 @@ import (
 	"github.com/tributary-feeds/tributary/store"
 )
 
+var (
+	wholeOnce  sync.Once
+	wholeBytes []byte
+)
+
 // wholeStore writes a store of a few MiB (several sources, 3,000 articles
-// of ~1.5 KB) through the store's API and returns its bytes.
+// of ~1.5 KB) through the store's API, once, and returns its bytes.
 func wholeStore(t *testing.T) []byte {
 	t.Helper()
+	wholeOnce.Do(func() { wholeBytes = buildWholeStore(t) })
+	if wholeBytes == nil {
+		t.Fatal("the whole store could not be built")
+	}
+	return bytes.Clone(wholeBytes)
+}
+
+func buildWholeStore(t *testing.T) []byte {
 	path := filepath.Join(t.TempDir(), "whole.db")
 	ctx := context.Background()
 	st, err := store.Open(ctx, path, store.Options{})
