@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -184,38 +183,14 @@ func verifyFile(path string, exclusive bool, timeout time.Duration, limit int) (
 		return true, damaged(fmt.Errorf("truncated: the file is %d bytes, but its meta page counts %d pages of %d bytes (%d bytes)",
 			size, m.pgid, m.pageSize, m.pgid*m.pageSize)), nil
 	}
-	mapped := int(m.pgid * m.pageSize)
-	data, err := syscall.Mmap(int(f.Fd()), 0, mapped, syscall.PROT_READ, syscall.MAP_SHARED)
+	data, unmap, err := mapFile(f, int(m.pgid*m.pageSize))
 	if err != nil {
 		return true, nil, fmt.Errorf("map %s: %w", path, err)
 	}
-	defer syscall.Munmap(data)
+	defer unmap()
 	w := &pageWalker{data: data, psz: m.pageSize, hwm: m.pgid, seen: make([]uint64, (m.pgid+63)/64), limit: limit}
 	w.walk(m)
 	return true, w.problems, nil
-}
-
-// lockFile takes bbolt's flock on f (exclusive for a writer, shared for a
-// reader), retrying until timeout, then failing with ErrLocked.
-func lockFile(f *os.File, exclusive bool, timeout time.Duration) error {
-	how := syscall.LOCK_SH
-	if exclusive {
-		how = syscall.LOCK_EX
-	}
-	deadline := time.Now().Add(timeout)
-	for {
-		err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			return fmt.Errorf("lock %s: %w", f.Name(), err)
-		}
-		if time.Now().After(deadline) {
-			return ErrLocked
-		}
-		time.Sleep(min(50*time.Millisecond, timeout/4+time.Millisecond))
-	}
 }
 
 // pageWalker walks a mapped bbolt file's page tree. Every read of data is
