@@ -62,6 +62,7 @@ type Fetch struct {
 	Timeout      Duration `toml:"timeout"`
 	MaxBodySize  Size     `toml:"max_body_size"`
 	Jitter       Duration `toml:"jitter"`
+	MinInterval  Duration `toml:"min_interval"`
 	MaxInterval  Duration `toml:"max_interval"`
 	MaxBackoff   Duration `toml:"max_backoff"`
 	UserAgent    string   `toml:"user_agent"`
@@ -146,6 +147,7 @@ func Defaults() Config {
 			Timeout:     Duration{30 * time.Second},
 			MaxBodySize: 8 << 20,
 			Jitter:      Duration{time.Minute},
+			MinInterval: Duration{time.Minute},
 			MaxInterval: Duration{24 * time.Hour},
 			MaxBackoff:  Duration{24 * time.Hour},
 
@@ -196,10 +198,19 @@ func Parse(file string, data []byte) (*Config, error) {
 				probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(e.Key(), "."), Msg: msg})
 			}
 		case errors.As(err, &derr):
+			// The decoder stops at the first wrong type: find them all.
+			if tp := typeProblems(file, data, pos); len(tp) > 0 {
+				tp.sort()
+				return nil, tp
+			}
 			row, _ := derr.Position()
 			probs = append(probs, Problem{File: file, Line: row, Key: strings.Join(derr.Key(), "."), Msg: derr.Error()})
 			return nil, probs // nothing trustworthy was decoded
 		default:
+			if tp := typeProblems(file, data, pos); len(tp) > 0 {
+				tp.sort()
+				return nil, tp
+			}
 			probs = append(probs, Problem{File: file, Line: 1, Msg: err.Error()})
 			return nil, probs
 		}
@@ -258,7 +269,20 @@ func (c *Config) validate(pos positions) Problems {
 	if c.Store.OrphanGrace.Duration < 0 {
 		bad("store.orphan_grace", "must not be negative")
 	}
-	if err := checkSchedule(c.Fetch.Schedule); err != nil {
+	// Sources mostly share a few schedules: each is checked once.
+	floor := max(c.Fetch.MinInterval.Duration, 1)
+	schedErrs := map[string]error{}
+	checkSched := func(spec string) error {
+		err, ok := schedErrs[spec]
+		if !ok {
+			err = checkSchedule(spec, floor)
+			schedErrs[spec] = err
+		}
+		return err
+	}
+	if c.Fetch.MinInterval.Duration <= 0 {
+		bad("fetch.min_interval", "must be positive")
+	} else if err := checkSched(c.Fetch.Schedule); err != nil {
 		bad("fetch.schedule", "%v", err)
 	}
 	if c.Fetch.Concurrency < 1 {
@@ -317,7 +341,7 @@ func (c *Config) validate(pos positions) Problems {
 			bad(key("url"), "%v", err)
 		}
 		if s.Schedule != "" {
-			if err := checkSchedule(s.Schedule); err != nil {
+			if err := checkSched(s.Schedule); err != nil {
 				bad(key("schedule"), "%v", err)
 			}
 		}

@@ -68,6 +68,53 @@ schedule = "@sometimes"
 			"f.toml:2: server.max_connections: must not be negative",
 			"f.toml:3: server.render_cache_size: must be at least 1MiB",
 		}},
+		// Every wrongly typed key, each with its line and key (the decoder
+		// alone reported the first, some at line 1 without a key).
+		{"wrong types", `[server]
+listen = 8080
+
+[store]
+max_per_source = "ten"
+
+[fetch]
+schedule = "@every 30m"
+timeout = 30
+max_body_size = true
+allow_private = "no"
+
+[feed]
+max_items = 1.5
+
+[[source]]
+name = "a"
+url = "https://a.example/"
+tags = ["x", 3]
+
+[[source]]
+name = "b"
+url = ["https://b.example/"]
+max_age = "3 days"
+`, []string{
+			"f.toml:2: server.listen: must be a string, not the integer 8080",
+			"f.toml:5: store.max_per_source: must be an integer, not the string \"ten\"",
+			"f.toml:9: fetch.timeout: must be a duration string such as \"30s\", not the integer 30",
+			"f.toml:10: fetch.max_body_size: must be a size",
+			"f.toml:11: fetch.allow_private: must be true or false, not the string \"no\"",
+			"f.toml:14: feed.max_items: must be an integer, not the number 1.5",
+			"f.toml:19: source[0].tags: must be an array of strings: item 2 is the integer 3",
+			"f.toml:23: source[1].url: must be a string, not an array",
+			"f.toml:24: source[1].max_age: not a duration",
+		}},
+		{"table as a value", "fetch = 3\n", []string{"f.toml:1: fetch: must be a table, not the integer 3"}},
+		{"source not a table", "source = \"x\"\n", []string{"f.toml:1: source: must be an array of tables ([[source]]), not the string \"x\""}},
+		// Schedules that fire more often than [fetch] min_interval.
+		{"every 0s", "[fetch]\nschedule = \"@every 0s\"\n", []string{"f.toml:2: fetch.schedule: schedule \"@every 0s\": the interval must be positive"}},
+		{"every -5m", "[fetch]\nschedule = \"@every -5m\"\n", []string{"f.toml:2: fetch.schedule: schedule \"@every -5m\": the interval must be positive"}},
+		{"every 1ns", "[fetch]\nschedule = \"@every 1ns\"\n", []string{"f.toml:2: fetch.schedule: schedule \"@every 1ns\" fires as often as every 1ns, more often than [fetch] min_interval (1m0s)"}},
+		{"source every 30s", "[[source]]\nname = \"x\"\nurl = \"https://x.example/\"\nschedule = \"@every 30s\"\n", []string{"f.toml:4: source[0].schedule: schedule \"@every 30s\" fires as often as every 30s"}},
+		{"cron under a raised floor", "[fetch]\nmin_interval = \"5m\"\nschedule = \"*/10 * * * *\"\n[[source]]\nname = \"x\"\nurl = \"https://x.example/\"\nschedule = \"0,3 * * * *\"\n", []string{"f.toml:7: source[0].schedule: schedule \"0,3 * * * *\" fires as often as every 3m0s, more often than [fetch] min_interval (5m0s)"}},
+		{"cron closest across midnight", "[fetch]\nmin_interval = \"5m\"\nschedule = \"0,58 0,23 * * *\"\n", []string{"f.toml:3: fetch.schedule: schedule \"0,58 0,23 * * *\" fires as often as every 2m0s"}},
+		{"min_interval zero", "[fetch]\nmin_interval = \"0s\"\n", []string{"f.toml:2: fetch.min_interval: must be positive"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,6 +133,22 @@ schedule = "@sometimes"
 				}
 			}
 		})
+	}
+}
+
+// TestScheduleFloor: schedules at the floor pass, and a test's config may
+// lower it.
+func TestScheduleFloor(t *testing.T) {
+	for _, toml := range []string{
+		"[fetch]\nschedule = \"* * * * *\"\n",
+		"[fetch]\nschedule = \"@every 1m\"\n",
+		"[fetch]\nschedule = \"@hourly\"\nmin_interval = \"1h\"\n",
+		"[fetch]\nschedule = \"0 6,18 * * *\"\nmin_interval = \"12h\"\n",
+		"[fetch]\nschedule = \"@every 1s\"\nmin_interval = \"1s\"\n",
+	} {
+		if _, err := Parse("f.toml", []byte(toml)); err != nil {
+			t.Errorf("%s: %v", toml, err)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -29,7 +30,9 @@ func ParseSchedule(spec string) (sched cron.Schedule, err error) {
 	return s, nil
 }
 
-func checkSchedule(spec string) error {
+// checkSchedule reports a schedule that does not parse, never fires, or
+// fires more often than floor ([fetch] min_interval).
+func checkSchedule(spec string, floor time.Duration) error {
 	if spec == "" {
 		return fmt.Errorf("must not be empty")
 	}
@@ -40,5 +43,57 @@ func checkSchedule(spec string) error {
 	if s.Next(time.Now()).IsZero() {
 		return fmt.Errorf("schedule %q never fires", spec)
 	}
+	gap, err := minGap(spec, s, floor)
+	if err != nil {
+		return err
+	}
+	if gap < floor {
+		return fmt.Errorf("schedule %q fires as often as every %v, more often than [fetch] min_interval (%v)", spec, gap, floor)
+	}
 	return nil
+}
+
+// gapSample bounds minGap's walk over a cron spec's firings: more than a
+// day's worth of even a spec firing every minute (1,440), so the gaps of a
+// whole firing day and of the night into the next are seen.
+const gapSample = 20000
+
+// minGap is the shortest time between two firings of s, parsed from spec,
+// or a duration under floor as soon as one is seen. "@every D" fires every
+// D: cron makes a D under a second one second, and would take a zero or
+// negative D, which is refused. Other specs are walked from a fixed start
+// for gapSample firings or a year, whichever comes first; their gaps are
+// whole minutes.
+func minGap(spec string, s cron.Schedule, floor time.Duration) (time.Duration, error) {
+	if d, ok := s.(cron.ConstantDelaySchedule); ok {
+		raw, err := time.ParseDuration(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(spec), "@every")))
+		if err == nil && raw <= 0 {
+			return 0, fmt.Errorf("schedule %q: the interval must be positive", spec)
+		}
+		if err == nil && raw < d.Delay {
+			return raw, nil
+		}
+		return d.Delay, nil
+	}
+	if floor <= time.Minute {
+		return time.Minute, nil // no five-field spec fires more often
+	}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(1, 0, 1)
+	gap := time.Duration(1<<63 - 1)
+	prev := s.Next(start)
+	for i := 0; i < gapSample && !prev.IsZero() && prev.Before(end); i++ {
+		next := s.Next(prev)
+		if next.IsZero() {
+			break
+		}
+		if g := next.Sub(prev); g < gap {
+			gap = g
+			if gap < floor {
+				break
+			}
+		}
+		prev = next
+	}
+	return gap, nil
 }

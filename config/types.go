@@ -65,7 +65,7 @@ func (s *Size) UnmarshalTOML(v any) error {
 	case string:
 		return s.UnmarshalText([]byte(x))
 	}
-	return fmt.Errorf("not a size: %v", v)
+	return fmt.Errorf("must be a size, in bytes or with a unit such as \"8MiB\", not %s", describe(v))
 }
 
 func checkHTTPURL(raw string) error {

@@ -212,7 +212,7 @@ func (s *Store) Existing(ctx context.Context, ids []string) (map[string]bool, er
 		return nil, err
 	}
 	out := make(map[string]bool, len(ids))
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		arts, tombs := tx.Bucket(bucketArticles), tx.Bucket(bucketTombstones)
 		for _, id := range ids {
 			if arts.Get([]byte(id)) != nil || tombs.Get([]byte(id)) != nil {

@@ -159,3 +159,38 @@ func BenchmarkCodec(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOpen opens and closes stores of each size (see benchSizes), and
+// times the check Open makes before bbolt maps the file (verifyFile) alone:
+// the check's share of the open.
+//
+//	TRIBUTARY_BENCH_SIZES=100000 go test -run '^$' -bench Open -benchtime 10x ./store/
+func BenchmarkOpen(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes(b) {
+		path := filepath.Join(b.TempDir(), "bench.db")
+		st, err := Open(ctx, path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fillStore(b, st, n)
+		st.Close()
+		b.Run(fmt.Sprintf("articles=%d/open", n), func(b *testing.B) {
+			for b.Loop() {
+				st, err := Open(ctx, path, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				st.Close()
+			}
+		})
+		b.Run(fmt.Sprintf("articles=%d/verify", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, problems, err := verifyFile(path, true, time.Second, 1); err != nil || len(problems) > 0 {
+					b.Fatal(err, problems)
+				}
+			}
+		})
+		os.Remove(path)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -20,8 +22,60 @@ const maxProblems = 20
 // stored article. It reads everything, in one read transaction: an
 // operator's tool and a test's, not something to run per request.
 func (s *Store) Check(ctx context.Context) error {
+	problems, err := s.check(ctx)
+	if err != nil {
+		return fmt.Errorf("check store %s: %w", s.path, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("check store %s: %w", s.path, errors.Join(problems...))
+	}
+	return nil
+}
+
+// CheckFile checks the store file at path, which no daemon may have open
+// (ErrLocked), without writing to it: first what Open checks before bbolt
+// maps it (its meta pages, its size, its page tree; see verifyFile), then,
+// when that passes, everything Check verifies. It returns the problems
+// found (at most 20), each wrapping ErrDamaged; err is for a check that
+// could not be made (no file, a lock, a cancelled ctx).
+func CheckFile(ctx context.Context, path string) (problems []error, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
+	}
+	exists, problems, err := verifyFile(path, false, 100*time.Millisecond, maxProblems)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("check store %s: %w", path, err)
+	case !exists:
+		return nil, fmt.Errorf("check store %s: %w", path, os.ErrNotExist)
+	case len(problems) > 0:
+		return problems, nil
+	}
+	db, err := openBolt(path, 100*time.Millisecond, true)
+	if err != nil {
+		return nil, fmt.Errorf("check store %s: %w", path, err)
+	}
+	defer db.Close()
+	if err := db.View(current); errors.Is(err, errNeedsMigration) {
+		return []error{fmt.Errorf("%w: the store lacks its buckets or has an older schema (open it once with tributary run, which upgrades it, then check again)", ErrDamaged)}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("check store %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, now: time.Now}
+	problems, err = s.check(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check store %s: %w", path, err)
+	}
+	for i, p := range problems {
+		problems[i] = fmt.Errorf("%w: %w", ErrDamaged, p)
+	}
+	return problems, nil
+}
+
+// check is Check's work: the problems found, at most maxProblems.
+func (s *Store) check(ctx context.Context) ([]error, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	var problems []error
 	bad := func(format string, args ...any) bool {
@@ -103,12 +157,9 @@ func (s *Store) Check(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("check store %s: %w", s.path, err)
+		return nil, err
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("check store %s: %w", s.path, errors.Join(problems...))
-	}
-	return nil
+	return problems, nil
 }
 
 func bucketLen(b *bolt.Bucket) int {

@@ -16,7 +16,7 @@ func (s *Store) Articles(ctx context.Context, ids []string) (map[string]article.
 		return nil, err
 	}
 	out := make(map[string]article.Article, len(ids))
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		for _, id := range ids {
 			v := b.Get([]byte(id))

@@ -66,7 +66,7 @@ func (s *Store) Newest(ctx context.Context, n int, f Filter, after Cursor) ([]ar
 	}
 	var out []article.Article
 	var next Cursor
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var it walker
 		srcs := slices.Compact(slices.Sorted(slices.Values(f.Sources)))
 		if len(srcs) > 0 && len(srcs) <= mergeLimit {

@@ -120,7 +120,7 @@ type sweepJob struct {
 // to delete, so that sweeping sources within their limits costs no commit
 // (and no fsync).
 func (s *Store) sweepWork(job sweepJob) (work bool, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		work = tx.Bucket(bucketOrphans).Get([]byte(job.src)) != nil || len(overLimits(tx, job.src, job.lim, job.cutoff, 1)) > 0
 		return nil
 	})
@@ -176,7 +176,7 @@ func (s *Store) knownSources(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	set := map[string]bool{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketBySource, bucketTombSource} {
 			c := tx.Bucket(b).Cursor()
 			for k, _ := c.First(); k != nil; {
@@ -253,7 +253,7 @@ func overLimits(tx *bolt.Tx, src string, lim Limits, cutoff []byte, max int) []v
 // run out, deletes all it left: articles, tombstones, fetch state.
 func (s *Store) sweepOrphan(src string, now time.Time, grace time.Duration, res *SweepResult) error {
 	waiting := false
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		since := tx.Bucket(bucketOrphans).Get([]byte(src))
 		waiting = since != nil && now.Sub(bytesTime(since)) < grace
 		return nil

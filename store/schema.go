@@ -82,6 +82,15 @@ func migrate(tx *bolt.Tx) error {
 	if have > SchemaVersion {
 		return fmt.Errorf("%w: the file is schema version %d, this tributary reads version %d: upgrade tributary", ErrSchemaTooNew, have, SchemaVersion)
 	}
+	if have == SchemaVersion {
+		// Current, yet not whole: a bucket lost from the root (a damaged
+		// count, say) must not come back empty, its articles gone quietly.
+		for _, name := range allBuckets {
+			if b := tx.Bucket(name); b == nil {
+				return fmt.Errorf("%w: bucket %q is missing, or is not a bucket", ErrDamaged, name)
+			}
+		}
+	}
 	if have != 0 {
 		for v := have; v < SchemaVersion; v++ {
 			if err := upgrades[v](tx); err != nil {

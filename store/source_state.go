@@ -76,7 +76,7 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 		return nil, err
 	}
 	var out []SourceState
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
 			var st SourceState
 			if err := json.Unmarshal(v, &st); err != nil {
@@ -97,7 +97,7 @@ func (s *Store) Source(ctx context.Context, name string) (st SourceState, ok boo
 	if err := ctx.Err(); err != nil {
 		return st, false, err
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketSources).Get([]byte(name))
 		if v == nil {
 			return nil

@@ -39,7 +39,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Sources: map[string]SourceStats{}}
 	var txid int
 	cached := false
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		// Every committed write transaction has a new id: the same id
 		// means the same data, and the walk below (a second at a million
 		// articles) need not run again for each metrics scrape.

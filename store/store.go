@@ -45,9 +45,11 @@ type Store struct {
 	statsCache *statsAt // see Stats
 }
 
-// Open opens (creating if needed) the store at path, upgrading an older
-// schema in one transaction. It fails at once with ErrLocked when another
-// process has it open, and with ErrSchemaTooNew for a newer schema.
+// Open opens the store at path, creating it only when no file is there, and
+// upgrading an older schema in one transaction. It fails at once with
+// ErrLocked when another process has it open, with ErrSchemaTooNew for a
+// newer schema, and with ErrDamaged for a file that is empty, cut short or
+// damaged (see verifyFile), leaving such a file untouched.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -58,8 +60,18 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	exists, problems, err := verifyFile(path, true, opt.LockTimeout, 1)
+	if err == nil && len(problems) > 0 {
+		err = problems[0]
+	}
+	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if !exists {
+		// Only a missing file makes a new store: an empty one is an error.
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
 	}
 	db, err := openBolt(path, opt.LockTimeout, false)
 	if err != nil {
@@ -75,6 +87,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			s.created = time.Unix(0, int64(binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keyCreated)))).UTC()
 			return nil
 		})
+	}
+	if errors.Is(err, berrors.ErrIncompatibleValue) {
+		err = fmt.Errorf("%w: a key of the root that must be a bucket holds a value", ErrDamaged)
 	}
 	if err != nil {
 		db.Close()
@@ -129,7 +144,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		_, err := tx.WriteTo(&ctxWriter{ctx: ctx, w: w})
 		return err
 	})

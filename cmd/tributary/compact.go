@@ -35,7 +35,7 @@ func cmdCompact(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, store.ErrLocked) {
 			fmt.Fprintf(stderr, "tributary: compact %s: store is locked by another process: stop the daemon first\n", src)
 		} else {
-			fmt.Fprintf(stderr, "tributary: %v\n", err)
+			fmt.Fprintf(stderr, "tributary: %v\n", storeError(err))
 		}
 		return exitFail
 	}

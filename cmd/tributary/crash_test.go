@@ -68,6 +68,7 @@ listen = %q
 path = %q
 [fetch]
 schedule = "@every 1s"
+min_interval = "1s" # the floor, lowered for the test
 jitter = "0s"
 concurrency = 8
 per_host = 8

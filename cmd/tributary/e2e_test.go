@@ -236,6 +236,7 @@ path = "data/tributary.db"
 
 [fetch]
 schedule = "@every 1s"
+min_interval = "1s" # the floor, lowered for the test
 timeout = "5s"
 
 [feed]

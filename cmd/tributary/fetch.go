@@ -50,7 +50,7 @@ func cmdFetch(args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 	case err != nil:
-		fmt.Fprintln(stderr, "tributary:", err)
+		fmt.Fprintln(stderr, "tributary:", storeError(err))
 		return exitFail
 	default:
 		defer st.Close()

@@ -40,6 +40,7 @@ commands:
   status      [--config FILE] [--json]     what every source is doing (asks the daemon)
   backup      [--config FILE] FILE         write a consistent copy of the store (asks the daemon)
   compact     [--config FILE]              shrink the store file (the daemon must be stopped)
+  check-store [--config FILE]              check the store file for damage (the daemon must be stopped)
   import-opml FILE                         print [[source]] tables for an OPML file's feeds
   version                                  print the version
 
@@ -75,6 +76,8 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		return cmdBackup(args, stdout, stderr)
 	case "compact":
 		return cmdCompact(args, stdout, stderr)
+	case "check-store":
+		return cmdCheckStore(args, stdout, stderr)
 	case "import-opml":
 		return cmdImportOPML(args, stdout, stderr)
 	case "version", "--version":

@@ -51,6 +51,7 @@ listen = %q
 path = "store.db"
 [fetch]
 schedule = "@every 1s"
+min_interval = "1s" # the floor, lowered for the test
 jitter = "0s"
 allow_private = true # the article pages are on loopback here
 [[source]]

@@ -109,6 +109,7 @@ path = "store.db"
 schedule = "@every 1h"
 timeout = "5s"
 jitter = "0s"
+min_interval = "1s" # the floor, lowered for the test
 [feed]
 title = "Before"
 
@@ -132,6 +133,7 @@ path = "store.db"
 schedule = "@every 1h"
 timeout = "5s"
 jitter = "0s"
+min_interval = "1s" # the floor, lowered for the test
 [feed]
 title = "After"
 
@@ -303,6 +305,7 @@ path = "store.db"
 schedule = "@every 1h"
 jitter = "0s"
 timeout = "5s"
+min_interval = "1s" # the floor, lowered for the test
 [[source]]
 name = "river"
 url = "%s/rss2.xml"

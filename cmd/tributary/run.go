@@ -66,15 +66,17 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
-	st, err := store.Open(context.Background(), cfg.Store.Path, store.Options{})
-	if err != nil {
-		log.Error("tributary cannot start", "error", err)
-		return exitFail
-	}
+	// The port first: a daemon that cannot serve creates no store file
+	// and no folder for it.
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
-		st.Close()
 		log.Error("tributary cannot start", "error", fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err))
+		return exitFail
+	}
+	st, err := store.Open(context.Background(), cfg.Store.Path, store.Options{})
+	if err != nil {
+		ln.Close()
+		log.Error("tributary cannot start", "error", storeError(err))
 		return exitFail
 	}
 
