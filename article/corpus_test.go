@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/tributary-feeds/tributary/internal/testenv"
 )
@@ -126,4 +128,91 @@ func fmtCount(n *int) any {
 		return "unknown"
 	}
 	return *n
+}
+
+// TestCorpusAuthors serves every page of the author-pages corpus through the
+// enrichment path (Enrich on an article the feed gave no byline, with the
+// page's URL) and scores the byline as SOURCES.md says: right when its words
+// are all among the gold's, or the gold's all among ours. It prints every
+// miss and fails below 90% right or above 3% wrong names (an empty byline is
+// a miss, but a wrong one is worse).
+func TestCorpusAuthors(t *testing.T) {
+	dir := testenv.Corpus(t, "author-pages")
+	b, err := os.ReadFile(filepath.Join(dir, "authors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gold map[string]struct{ URL, Author string }
+	if err := json.Unmarshal(b, &gold); err != nil {
+		t.Fatalf("authors.json: %v", err)
+	}
+	names := make([]string, 0, len(gold))
+	for name := range gold {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	right, wrong, empty := 0, 0, 0
+	for _, name := range names {
+		g := gold[name]
+		page, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("page %s: %v", name, err)
+		}
+		u, err := url.Parse(g.URL)
+		if err != nil {
+			t.Fatalf("page %s: url %q: %v", name, g.URL, err)
+		}
+		a := Article{Link: g.URL}
+		a.Enrich(page, u, EnrichOptions{})
+		ours := strings.Join(a.Authors, ", ")
+		switch {
+		case ours == "":
+			empty++
+			t.Logf("EMPTY %-52s want %q", name, g.Author)
+		case sameWords(ours, g.Author):
+			right++
+		default:
+			wrong++
+			t.Logf("WRONG %-52s %-14s %q, want %q", name, a.From["author"], ours, g.Author)
+		}
+	}
+	total := len(names)
+	if total == 0 {
+		t.Fatal("no author pages")
+	}
+	rs, ws := float64(right)/float64(total), float64(wrong)/float64(total)
+	t.Logf("authors: %d of %d right (%.1f%%), %d wrong (%.1f%%), %d empty", right, total, 100*rs, wrong, 100*ws, empty)
+	if rs < 0.90 {
+		t.Errorf("right %.1f%% (%d of %d) is below 90%%", 100*rs, right, total)
+	}
+	if ws > 0.03 {
+		t.Errorf("wrong %.1f%% (%d of %d) is above 3%%", 100*ws, wrong, total)
+	}
+}
+
+// sameWords reports whether the words of a are all among b's, or b's all
+// among a's (case-insensitive; punctuation separates words).
+func sameWords(a, b string) bool {
+	wa, wb := nameWords(a), nameWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	return subset(wa, wb) || subset(wb, wa)
+}
+
+func nameWords(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		out[w] = true
+	}
+	return out
+}
+
+func subset(a, b map[string]bool) bool {
+	for w := range a {
+		if !b[w] {
+			return false
+		}
+	}
+	return true
 }

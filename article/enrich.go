@@ -140,6 +140,7 @@ func (a *Article) Enrich(page []byte, pageURL *url.URL, opt EnrichOptions) {
 	if p.ReadTime > a.ReadTime {
 		a.ReadTime, a.From["read_time"] = p.ReadTime, FromPage
 	}
+	a.noteStated()
 	// The body replaces the content only when it holds at least as much
 	// text: a shorter one is a failed extraction, not a better article.
 	if opt.FullText && p.Body != "" && textLen(p.Body) >= textLen(a.Content) {

@@ -9,7 +9,8 @@ import (
 )
 
 // byline is the short line [feed].annotate puts before each entry's content:
-// "By Emmanuel McDammy · 2 min read · 1 comment", unknown parts left out.
+// "By Emmanuel McDammy · 2 min read · 1 comment", unknown parts left out
+// (the read time only when counted from the body or stated by the publisher).
 func byline(a *article.Article) string {
 	var parts []string
 	if n := len(a.Authors); n > 0 {
@@ -19,8 +20,8 @@ func byline(a *article.Article) string {
 		}
 		parts = append(parts, "By "+names+a.Authors[n-1])
 	}
-	if a.ReadTime > 0 {
-		parts = append(parts, strconv.Itoa(a.ReadTime)+" min read")
+	if m, stated := a.ShownReadTime(); m > 0 {
+		parts = append(parts, readTimeText(m, stated))
 	}
 	if a.Comments != nil {
 		c := strconv.Itoa(*a.Comments) + " comment"
@@ -47,4 +48,14 @@ func annotated(a *article.Article, annotate bool) string {
 		return body
 	}
 	return `<p class="tributary-byline">` + html.EscapeString(line) + "</p>\n" + body
+}
+
+// readTimeText is "2 min read", or "7 min read (stated)" for a time the
+// publisher stated but nobody counted.
+func readTimeText(minutes int, stated bool) string {
+	t := strconv.Itoa(minutes) + " min read"
+	if stated {
+		t += " (stated)"
+	}
+	return t
 }

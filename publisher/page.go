@@ -41,7 +41,7 @@ func (f feedLink) Discovery() template.HTML {
 
 type pageItem struct {
 	Title, Link, Source, Byline string
-	ReadTime                    int
+	ReadTime                    string // "2 min read", "" when unknown
 	Comments                    string // "1 comment", "" when unknown
 	Date                        time.Time
 }
@@ -99,7 +99,7 @@ func (p *Publisher) renderPage(ctx context.Context, s state, base string) ([]byt
 			title = "(untitled)"
 		}
 		d.Items = append(d.Items, pageItem{Title: title, Link: a.Link, Source: src,
-			Byline: strings.Join(a.Authors, ", "), ReadTime: a.ReadTime, Comments: commentsText(a.Comments), Date: a.Published.UTC()})
+			Byline: strings.Join(a.Authors, ", "), ReadTime: readTime(&a), Comments: commentsText(a.Comments), Date: a.Published.UTC()})
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, d); err != nil {
@@ -113,4 +113,12 @@ func commentsText(n *int) string {
 		return ""
 	}
 	return byline(&article.Article{Comments: n})
+}
+
+// readTime is the article's read time as the page shows it, "" when none.
+func readTime(a *article.Article) string {
+	if m, stated := a.ShownReadTime(); m > 0 {
+		return readTimeText(m, stated)
+	}
+	return ""
 }

@@ -61,6 +61,7 @@ type atomEntry struct {
 	From       *atomSource    `xml:"source"`
 	ThrTotal   *int           `xml:"thr:total"`
 	ReadTime   int            `xml:"tributary:readTime,omitempty"`
+	StatedRead int            `xml:"tributary:statedReadTime,omitempty"`
 }
 
 func renderAtom(d *document) ([]byte, error) {
@@ -88,7 +89,7 @@ func renderAtom(d *document) ([]byte, error) {
 			e.Updated = rfc3339(d.updated())
 		}
 		e.Author, e.Category, e.Source, e.Links = nil, "", "", nil
-		x := &atomEntry{AtomEntry: e, ReadTime: a.ReadTime, ThrTotal: a.Comments}
+		x := &atomEntry{AtomEntry: e, ReadTime: a.ReadTime, StatedRead: a.StatedRead, ThrTotal: a.Comments}
 		for _, n := range a.Authors {
 			x.Authors = append(x.Authors, atomPerson{Name: n})
 		}

@@ -19,6 +19,7 @@ type jsonItem struct {
 // out, never written as 0.
 type jsonExtension struct {
 	ReadTime     int         `json:"read_time_minutes,omitempty"`
+	StatedRead   int         `json:"stated_read_time_minutes,omitempty"`
 	CommentCount *int        `json:"comment_count,omitempty"`
 	Source       *jsonSource `json:"source,omitempty"`
 }
@@ -66,7 +67,7 @@ func renderJSON(d *document) ([]byte, error) {
 		if a.Updated.IsZero() {
 			it.ModifiedDate = nil
 		}
-		ext := &jsonExtension{ReadTime: a.ReadTime, CommentCount: a.Comments}
+		ext := &jsonExtension{ReadTime: a.ReadTime, StatedRead: a.StatedRead, CommentCount: a.Comments}
 		if a.Source != "" {
 			title, feedURL, _ := d.source(a.Source)
 			ext.Source = &jsonSource{Name: a.Source, Title: title, URL: feedURL}

@@ -2,26 +2,26 @@ package publisher
 
 import (
 	"encoding/xml"
-	"strings"
 
 	"github.com/gorilla/feeds"
 )
 
 // rssItem wraps gorilla/feeds' RssItem (title, description, content:encoded,
 // guid, pubDate). The byline goes in dc:creator, since RSS's <author> must be
-// an email address (one element, the names joined: gofeed reads only the
-// first of several, newsboat only the last); <source> gets its url attribute and the feed's title.
+// an email address: one element per author, as Dublin Core means it
+// (feedparser and gofeed read them all; newsboat shows only the last); <source> gets its url attribute and the feed's title.
 type rssItem struct {
 	*feeds.RssItem
 	ItemLink   string        `xml:"link,omitempty"`
 	Desc       string        `xml:"description,omitempty"`
-	Creator    string        `xml:"dc:creator,omitempty"`
+	Creators   []string      `xml:"dc:creator"`
 	Categories []string      `xml:"category"`
 	Enclosure1 *rssEnclosure `xml:"enclosure"`
 	From       *rssSource    `xml:"source"`
 	Updated    string        `xml:"atom:updated,omitempty"`
 	Comments   *int          `xml:"slash:comments"`
 	ReadTime   int           `xml:"tributary:readTime,omitempty"`
+	StatedRead int           `xml:"tributary:statedReadTime,omitempty"`
 }
 
 type rssEnclosure struct {
@@ -67,8 +67,8 @@ func renderRSS(d *document) ([]byte, error) {
 		a := &d.Articles[i]
 		it.Author, it.Category, it.Source, it.Enclosure, it.Link, it.Description = "", "", "", nil, "", ""
 		it.PubDate = rfc1123(a.Published)
-		x := &rssItem{RssItem: it, ItemLink: a.Link, Desc: a.Summary, Creator: strings.Join(a.Authors, ", "), Categories: a.Categories,
-			Comments: a.Comments, ReadTime: a.ReadTime}
+		x := &rssItem{RssItem: it, ItemLink: a.Link, Desc: a.Summary, Creators: a.Authors, Categories: a.Categories,
+			Comments: a.Comments, ReadTime: a.ReadTime, StatedRead: a.StatedRead}
 		if !a.Updated.Equal(a.Published) {
 			x.Updated = rfc3339(a.Updated)
 		}
