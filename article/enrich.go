@@ -59,7 +59,7 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	ld := parseJSONLD(gq)
 	meta := metaValues(gq)
 
-	p.Authors, p.AuthorFrom = pageAuthors(gq, ld, meta)
+	p.Authors, p.AuthorFrom = pageAuthors(gq, ld, meta, pageURL)
 	p.Comments, p.CommentsFrom = pageComments(gq, ld)
 	if body := gq.Find("body"); body.Length() > 0 {
 		var b strings.Builder
@@ -76,7 +76,7 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	if art, err := parser.ParseDocument(doc, base); err == nil {
 		p.Title = PlainText(art.Title())
 		if len(p.Authors) == 0 {
-			if n := CleanByline(art.Byline()); len(n) > 0 {
+			if n := CleanBylineLang(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 {
 				p.Authors, p.AuthorFrom = n, FromReadability
 			}
 		}

@@ -1,0 +1,333 @@
+package article
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// Origins of a byline found in the page's visible markup (Article.From
+// ["author"]), after its metadata and before readability's guess.
+const (
+	FromHCard     = "hcard"       // an hCard: class="fn" inside class="vcard", "author" or "byline"
+	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
+	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
+)
+
+// visibleTier orders the visible places: the lower, the more specific.
+const (
+	tierMarkup  = iota // itemprop="author", rel="author", hCard fn
+	tierByClass        // class or id "author", "byline", "autor", "entry-author" …
+	tierByLine         // a "By NAME" line with no markup
+	tierNone
+)
+
+// maxVisibleNodes bounds the walk over one page.
+const maxVisibleNodes = 60000
+
+// reAuthorClass is a class or id naming an author or byline element.
+var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in)?(?:$|[\s_-])|verfasser|auteur|(?:^|[\s_-])writer(?:$|[\s_-])|(?:^|[\s_-])posted-?by(?:$|[\s_-])|(?:^|[\s_-])submitted(?:$|[\s_-])`)
+
+// reNotAuthorClass is a class naming something beside the byline: its
+// avatar, the author's description box, pages listing authors.
+var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:author|autor)[-_]?(?:bio|box|description|desc|info|about|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|about-?(?:the-?)?author|authority|coauthors-?list|author-?label|byline-?label`)
+
+// reSkipClass is a container whose bylines belong to others: comments,
+// sidebars and widgets, related and recommended posts, footers, menus.
+var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
+
+// skipTags are elements whose text is never the article's byline.
+var skipTags = map[string]bool{
+	"script": true, "style": true, "noscript": true, "template": true, "nav": true, "aside": true,
+	"footer": true, "form": true, "button": true, "svg": true, "iframe": true, "object": true,
+	"select": true, "textarea": true, "input": true, "label": true, "head": true, "title": true,
+	"option": true, "blockquote": true, "figure": true, "figcaption": true, "time": true,
+}
+
+// lineTags are the elements a visible "By NAME" line is written in.
+var lineTags = map[string]bool{
+	"p": true, "div": true, "span": true, "em": true, "i": true, "small": true, "address": true,
+	"li": true, "strong": true, "b": true, "h3": true, "h4": true, "h5": true, "h6": true, "td": true, "dd": true,
+}
+
+// reByLine is a visible byline: a "by" word of some language, then the name.
+var reByLine = regexp.MustCompile(`(?i)^(?:(?:text|texte|words|story|reporting|article|beitrag|ein beitrag|un article|artikel)\s+(?:von|by|de|par)|(?:written|posted|published|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|rédigé|escrito|publicado)\s+(?:by|von|par|por)|by|von|par|por|door|text:|texte\s*:|autor(?:in)?:|auteur\s*:|author:|verfasser(?:in)?:)\s+\S`)
+
+// reByLabel is a label printed before an author's name, alone in its
+// element.
+var reByLabel = regexp.MustCompile(`(?i)^(?:by|written by|posted by|published by|text|texte|autor|autorin|author|auteur|verfasser|verfasserin|geschrieben von|verfasst von|ein beitrag von|écrit par|publié par|escrito por)$`)
+
+// followingText is the text after n up to the next line break or block,
+// where a label's name is written.
+func followingText(n *html.Node) string {
+	var b strings.Builder
+	for s := n.NextSibling; s != nil && b.Len() < 2*maxLineRunes; s = s.NextSibling {
+		switch s.Type {
+		case html.TextNode:
+			b.WriteString(s.Data)
+		case html.ElementNode:
+			if s.Data == "br" || s.Data == "p" || s.Data == "div" || s.Data == "h5" || s.Data == "h4" || s.Data == "li" || s.Data == "time" || skipTags[s.Data] {
+				if strings.TrimSpace(b.String()) != "" {
+					return b.String()
+				}
+				if s.Data != "br" {
+					return ""
+				}
+				continue
+			}
+			b.WriteString(nodeTextShort(s))
+		}
+		if strings.TrimSpace(b.String()) != "" && s.Type == html.ElementNode {
+			return b.String()
+		}
+	}
+	return b.String()
+}
+
+// visibleAuthor is the byline the page shows: the first candidate of the
+// most specific tier, in document order, skipping comments, sidebars,
+// related posts and footers. lang is the page's language (see cleanLang).
+func visibleAuthor(root *html.Node, lang string) ([]string, string) {
+	best, bestTier, bestFrom := []string(nil), tierNone, ""
+	seen := 0
+	var walk func(n *html.Node, inCard bool)
+	walk = func(n *html.Node, inCard bool) {
+		for c := n.FirstChild; c != nil && bestTier > tierMarkup; c = c.NextSibling {
+			if seen++; seen > maxVisibleNodes {
+				return
+			}
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if skipTags[c.Data] || hidden(c) {
+				continue
+			}
+			class, id := attr(c, "class"), attr(c, "id")
+			if skipContainer(c, class, id) {
+				continue
+			}
+			card := inCard || hasToken(class, "vcard") || hasToken(class, "h-card")
+			if names, tier, from := candidate(c, class, id, card, lang); tier < bestTier {
+				best, bestTier, bestFrom = names, tier, from
+				continue
+			}
+			walk(c, card)
+		}
+	}
+	walk(root, false)
+	return best, bestFrom
+}
+
+// skipContainer reports an element whose bylines belong to others. The
+// page's frame (html, body, main, article) is never one, whatever its
+// classes say, nor are layout flags such as "has-sidebar".
+func skipContainer(n *html.Node, class, id string) bool {
+	switch n.Data {
+	case "html", "body", "main", "article":
+		return false
+	}
+	if reSkipClass.MatchString(id) {
+		return true
+	}
+	for _, tok := range strings.Fields(class) {
+		l := strings.ToLower(tok)
+		if strings.HasPrefix(l, "has-") || strings.HasPrefix(l, "no-") || strings.HasPrefix(l, "with-") || strings.HasPrefix(l, "is-") || strings.HasPrefix(l, "show-") || strings.HasPrefix(l, "hide-") || strings.HasPrefix(l, "layout") {
+			continue
+		}
+		if reSkipClass.MatchString(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// tierOf is the tier of a visible origin.
+func tierOf(from string) int {
+	switch from {
+	case FromClass:
+		return tierByClass
+	case FromByLine:
+		return tierByLine
+	}
+	return tierMarkup
+}
+
+// candidate reads n as a byline: its names, tier and origin, or tierNone.
+func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]string, int, string) {
+	switch {
+	case hasToken(attr(n, "itemprop"), "author") || hasToken(attr(n, "itemprop"), "creator"):
+		if names := cleanVisible(itempropName(n), lang); len(names) > 0 {
+			return names, tierMarkup, FromMicrodata
+		}
+	case n.Data == "a" && hasToken(attr(n, "rel"), "author"):
+		if names := cleanVisible(nodeTextShort(n), lang); len(names) > 0 {
+			return names, tierMarkup, FromRelAuthor
+		}
+	case inCard && (hasToken(class, "fn") || hasToken(class, "p-name")):
+		if names := cleanVisible(nodeTextShort(n), lang); len(names) > 0 {
+			return names, tierMarkup, FromHCard
+		}
+	}
+	if (reAuthorClass.MatchString(class) || reAuthorClass.MatchString(id) || strings.Contains(strings.ToLower(attr(n, "data-testid")), "byline")) &&
+		!reNotAuthorClass.MatchString(class) && !reNotAuthorClass.MatchString(id) {
+		// A more specific element inside wins (the fn of a vcard, the link).
+		if names, from := visibleAuthor(n, lang); len(names) > 0 && from != FromByLine {
+			return names, tierMarkup, from
+		}
+		if names := cleanVisible(nodeTextShort(n), lang); len(names) > 0 {
+			return names, tierByClass, FromClass
+		}
+		if a := firstLink(n); a != nil {
+			if names := cleanVisible(nodeTextShort(a), lang); len(names) > 0 {
+				return names, tierByClass, FromClass
+			}
+		}
+		return nil, tierNone, ""
+	}
+	if lineTags[n.Data] || n.Data == "h5" || n.Data == "label" || n.Data == "dt" || n.Data == "th" {
+		t := nodeTextShort(n)
+		if l := strings.ToLower(trimName(collapseSpace(t))); l != "" && len(l) < 24 && (reByLabel.MatchString(l) || slices.Contains(byWords[lang], l)) {
+			// "<h5>Autor:</h5> Peter Maahn", "<span>By</span> <span>Cara Stiles</span>"
+			if names := cleanVisible(followingText(n), lang); len(names) > 0 {
+				return names, tierByLine, FromByLine
+			}
+			return nil, tierNone, ""
+		}
+		if t != "" && reByLine.MatchString(t) {
+			// The name's own element inside wins ("<span class=byline>By
+			// <a>Erin Cunningham</a></span> March 18").
+			if names, from := visibleAuthor(n, lang); len(names) > 0 {
+				return names, tierOf(from), from
+			}
+			if names := cleanVisible(t, lang); len(names) > 0 {
+				return names, tierByLine, FromByLine
+			}
+		}
+	}
+	return nil, tierNone, ""
+}
+
+// maxLineRunes bounds the text of an element read as a byline: a longer one
+// is a paragraph, not a credit line.
+const maxLineRunes = 120
+
+// nodeTextShort is n's text with white space collapsed, "" when it is
+// longer than a byline line.
+func nodeTextShort(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if skipTags[c.Data] && c.Data != "time" {
+					continue
+				}
+				if c.Data == "br" || c.Data == "p" || c.Data == "div" || c.Data == "li" {
+					b.WriteByte('\n')
+				}
+				if !walk(c) {
+					return false
+				}
+				if c.Data == "p" || c.Data == "div" || c.Data == "li" {
+					b.WriteByte('\n')
+				}
+			}
+			if b.Len() > 4*maxLineRunes {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(n) {
+		return ""
+	}
+	t := strings.TrimSpace(b.String())
+	if len([]rune(collapseSpace(t))) > maxLineRunes {
+		return ""
+	}
+	return t
+}
+
+// itempropName is the text of the itemprop="name" inside an author item,
+// else the item's own text (a content attribute on a <meta> counts).
+func itempropName(n *html.Node) string {
+	if n.Data == "meta" || n.Data == "link" {
+		return attr(n, "content")
+	}
+	var found *html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && found == nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				if hasToken(attr(c, "itemprop"), "name") {
+					found = c
+					return
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	if found != nil {
+		if found.Data == "meta" {
+			return attr(found, "content")
+		}
+		return nodeTextShort(found)
+	}
+	return nodeTextShort(n)
+}
+
+// firstLink is the first <a> inside n.
+func firstLink(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.Data == "a" {
+			return c
+		}
+		if a := firstLink(c); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+// hidden reports elements a reader does not see.
+func hidden(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "hidden":
+			return true
+		case "aria-hidden":
+			return a.Val == "true"
+		case "style":
+			s := strings.ReplaceAll(strings.ToLower(a.Val), " ", "")
+			return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// cleanVisible cleans a visible byline's text: as a byline in lang, and
+// with the labels pages print around names rejected.
+func cleanVisible(t, lang string) []string {
+	if t == "" {
+		return nil
+	}
+	return CleanBylineLang(t, lang)
+}
