@@ -36,20 +36,22 @@ var (
 	reEmpty = regexp.MustCompile(`[(\[<{]\s*[)\]>}]`)
 	// rePrefix is a leading "By" in English, which is never part of a name,
 	// or a label followed by a colon.
-	rePrefix = regexp.MustCompile(`(?i)^(?:(?:(?:written|posted|published|text|words|story|reporting|report)\s+by|by)\s*[:\-–—]?|(?:autor(?:in)?|author|auteur|texte|text|tekst|verfasser(?:in)?|redakteur(?:in)?)\s*[:\-–—])\s*`)
+	rePrefix = regexp.MustCompile(`(?i)^(?:(?:(?:written|posted|published|text|words|story|reporting|report)\s+by|by|(?:(?:show|view|see)\s+)?(?:all\s+)?(?:articles|posts|stories)\s+(?:of|by)|(?:geschrieben|erstellt|verfasst|veröffentlicht|text|ein beitrag|beitrag)\s+von|(?:écrit|rédigé|publié|texte|un article)\s+(?:par|de)|(?:escrito|publicado)\s+por)(?:\s*[:\-–—]\s*|\s+)|(?:autor(?:in)?|author|auteur|texte|text|tekst|verfasser(?:in)?|redakteur(?:in)?)\s*[:\-–—]\s*)`)
 	// reRole is a line naming someone in another role than author.
 	reRole = regexp.MustCompile(`(?i)^(?:(?:edited|photographs?|photos?|illustrations?|images?|translated|fact[- ]checked|reviewed|medically reviewed)\s+by\b|(?:fotos?|bilder?|illustrationen?|grafik|übersetzung|mitarbeit)\s*(?:von\b|:)|(?:photos?|illustrations?|traduction)\s*(?:de|par)\b)`)
 	// reDateWord catches dates and "Updated …" / "Published …" strings.
-	reDateWord = regexp.MustCompile(`(?i)^(?:last\s+)?(?:updated|modified|published|posted|aktualisiert|veröffentlicht|mis à jour|publié|actualizado|publicado)\b`)
+	reDateWord = regexp.MustCompile(`(?i)^(?:last\s+)?(?:updated|modified|published|posted|aktualisiert|veröffentlicht|stand|mis à jour|publié|actualizado|publicado)\b`)
 	reMonth    = `(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|févr(?:ier)?|mar(?:ch|s)?|märz|apr(?:il)?|avr(?:il)?|may|mai|jun(?:e|i)?|juin|jul(?:y|i)?|juil(?:let)?|aug(?:ust)?|août|sep(?:t(?:ember)?)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|déc(?:embre)?)\.?`
-	reDate     = regexp.MustCompile(`(?i)(?:\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b|\b` + reMonth + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\b\d{1,2}\.?\s+` + reMonth + `\s+\d{4}|\b\d{1,2}:\d{2}\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:\s+at\b)?)`)
+	reDate     = regexp.MustCompile(`(?i)(?:\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b|\b` + reMonth + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\b\d{1,2}\.?\s+` + reMonth + `\s+\d{4}|\b\d{1,2}:\d{2}\b|\b` + reMonth + `\s+\d{4}\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:\s+at\b)?)`)
 	// reUpdatedAnywhere catches "… Updated" left once a date went.
-	reUpdatedAnywhere = regexp.MustCompile(`(?i)\b(?:updated|aktualisiert|mis à jour)\b`)
+	reUpdatedAnywhere = regexp.MustCompile(`(?i)\b(?:updated|aktualisiert|mis à jour|uhr)\b`)
 	// reNotAName matches placeholders and button labels that pages put where
 	// a byline goes.
-	reNotAName = regexp.MustCompile(`(?i)^(?:admin|administrator|administrateur|webmaster|unknown|anonymous|anonym|n/?a|none|null|undefined|nobody|author|authors|autor|autoren|autorin|auteur|auteurs|verfasser|redaktion|rédaction|redacción|redazione|staff|team|editor|editors|by|von|par|follow(?:\s+\S+)?|subscribe|share|contact|kontakt|profile|profil|view (?:my )?(?:complete |full )?profile|afficher mon profil(?: complet)?|mein profil|vollständiges profil anzeigen|view all posts(?: by.*)?|all posts(?: by.*)?|alle (?:beiträge|artikel|posts)(?: von.*)?|tous les articles(?: de| par)?.*|autor[- ]archiv|author archive|posts by.*|see all|more|mehr|read more|weiterlesen|about the author|über den autor|über die autorin|à propos de l'auteur|datum|date|publiziert(?: am)?|veröffentlicht(?: am)?|erstellt(?: am)?|geschrieben(?: am)?|publié(?: le)?|posted(?: on)?|published(?: on)?|home|startseite|accueil|menu|search|suche|login|anmelden|log in|sign in|comments?|kommentare?|commentaires?|reply|antworten|répondre)$`)
+	reNotAName = regexp.MustCompile(`(?i)^(?:admin|administrator|administrateur|webmaster|unknown|anonymous|anonym|n/?a|none|null|undefined|nobody|author|authors|autor|autoren|autorin|auteur|auteurs|verfasser|redaktion|rédaction|redacción|redazione|staff|team|editor|editors|beitrag|beiträge|post|posts|artikel|article|articles|agencies|agency|agencias|agenturen|wires?|quelle|source|by|von|par|follow(?:\s+\S+)?|subscribe|share|contact|kontakt|profile|profil|view (?:my )?(?:complete |full )?profile|afficher mon profil(?: complet)?|mein profil|vollständiges profil anzeigen|view all posts(?: by.*)?|all posts(?: by.*)?|alle (?:beiträge|artikel|posts)(?: von.*)?|tous les articles(?: de| par)?.*|autor[- ]archiv|author archive|posts by.*|see all|more|mehr|read more|weiterlesen|about the author|über den autor|über die autorin|à propos de l'auteur|datum|date|publiziert(?: am)?|veröffentlicht(?: am)?|erstellt(?: am)?|geschrieben(?: am)?|publié(?: le)?|posted(?: on)?|published(?: on)?|home|startseite|accueil|menu|search|suche|login|anmelden|log in|sign in|comments?|kommentare?|commentaires?|reply|antworten|répondre)$`)
 	// reCount is a count a widget shows ("12 Kommentare", "3 posts").
 	reCount = regexp.MustCompile(`(?i)^\d[\d.,]*\s*(?:\p{L}+\s*)?$`)
+	// reWeekdayTail is a day named after the name ("… am Dienstag").
+	reWeekdayTail = regexp.MustCompile(`(?i)\s+(?:am|on|le|el|op)\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b.*$`)
 	// reGluedDate is a date glued after a name ("Lucas Nolan22 Dec 2016").
 	reGluedDate = regexp.MustCompile(`(?i)\s*\d{1,2}\s*` + reMonth + `\s*\d{4}.*$`)
 	reTrim      = "|-–—:,;·•/\\*\"'“”‘’«» \t\n\r\u00a0"
@@ -178,6 +180,7 @@ func cleanName(s, lang string) string {
 	s = stripPrefixes(s, lang)
 	s = reGluedDate.ReplaceAllString(s, "")
 	s = reRoleTail.ReplaceAllString(s, "")
+	s = reWeekdayTail.ReplaceAllString(s, "")
 	// A date beside a name ("Nathan Willis March 25, 2015") goes, and
 	// whatever follows it ("Updated …").
 	if loc := reDate.FindStringIndex(s); loc != nil {
@@ -268,6 +271,12 @@ func dropJobTitle(s string) string {
 	k--
 	for k > 0 && (jobQualifiers[strings.ToLower(strings.Trim(f[k-1], ".,"))] || strings.EqualFold(f[k-1], "of") || strings.EqualFold(f[k-1], "the")) {
 		k--
+	}
+	switch {
+	case k == 0:
+		return "" // a title alone ("Staff Writer")
+	case k == 1 && len(f) > 1 && !jobQualifiers[strings.ToLower(f[0])]:
+		return s // "Feed Writer": one word left is no name
 	}
 	return trimName(strings.Join(f[:k], " "))
 }
@@ -369,3 +378,51 @@ func trimName(s string) string {
 		s = t
 	}
 }
+
+// nameParticles are the lower-case words a name may hold.
+var nameParticles = map[string]bool{
+	"von": true, "van": true, "der": true, "den": true, "de": true, "du": true, "des": true, "la": true, "le": true,
+	"da": true, "di": true, "del": true, "della": true, "dos": true, "das": true, "do": true, "y": true, "bin": true,
+	"ibn": true, "al": true, "el": true, "zu": true, "ten": true, "ter": true, "af": true, "av": true, "mac": true,
+	"st.": true, "vom": true, "zum": true, "d'": true, "l'": true,
+}
+
+// looksLikePerson reports whether a name found by reading the page's visible
+// text (not its metadata) is written as a person's name: one token (a
+// nickname, "Paddy", "surfguard"), or at most six words that each start
+// with a capital, an initial or a particle. Text in brackets is not read.
+// Headlines and labels ("Yellow Vests and I", "En kiosques") fail.
+func looksLikePerson(s string) bool {
+	s = collapseSpace(reBracketed.ReplaceAllString(s, " "))
+	f := strings.Fields(s)
+	if len(f) <= 1 {
+		return len(f) == 1
+	}
+	if len(f) > 6 {
+		return false
+	}
+	for _, w := range f {
+		r := []rune(w)
+		switch {
+		case unicode.IsUpper(r[0]) || !unicode.IsLetter(r[0]):
+		case nameParticles[strings.ToLower(w)]:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var reBracketed = regexp.MustCompile(`\([^()]*\)|\[[^\[\]]*\]`)
+
+// reSlug is a login name or URL slug rather than a written name
+// ("sarah-indra", "jdoe_2").
+var reSlug = regexp.MustCompile(`^[a-z0-9]+(?:[-_.][a-z0-9]+)+$`)
+
+// reOrgName is a name that is an organisation's: a company form, an
+// institution, a newsroom.
+var reOrgName = regexp.MustCompile(`(?i)(?:\b(?:gmbh|ag|e\.\s?v|ltd|inc|llc|s\.a|sarl|sas|kg|ug|plc|corp|co)\b\.?$|\b(?:gmbh|e\.\s?v\.|landesanstalt|landesamt|institut|institute|stiftung|foundation|verlag|verband|ministerium|ministry|bundesamt|university|universität|université|association|gesellschaft|agentur|agency|redaktion|newsroom|online|magazin|magazine|zeitung|news|media|medien|group|gruppe|team)\b)`)
+
+// reCompany is a company form: a web agency named as author in the meta
+// tags is no byline at all.
+var reCompany = regexp.MustCompile(`(?i)\b(?:gmbh|ltd|inc|llc|sarl|plc|corp)\b\.?|\bag$|\bco\. kg\b`)

@@ -76,7 +76,9 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	if art, err := parser.ParseDocument(doc, base); err == nil {
 		p.Title = PlainText(art.Title())
 		if len(p.Authors) == 0 {
-			if n := CleanBylineLang(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 {
+			// readability reads the visible text too: its byline must be
+			// written as a person's, and no company.
+			if n := cleanVisible(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 && !allMatch(n, reCompany) {
 				p.Authors, p.AuthorFrom = n, FromReadability
 			}
 		}

@@ -39,7 +39,7 @@ func TestPageBylines(t *testing.T) {
 		{"article:author url skipped", `<meta property="article:author" content="https://facebook.com/jane"><meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe">`, "", []string{"Jane Doe"}, FromTwitterData},
 		{"yoast written by", `<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe"><meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="7 minutes">`, "", []string{"Jane Doe"}, FromTwitterData},
 		{"rel author", "", `<div class="byline">by <a rel="author" href="/u/jane">Jane Doe</a></div>`, []string{"Jane Doe"}, FromRelAuthor},
-		{"readability byline", "", `<p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}, FromReadability},
+		{"byline class", "", `<p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}, FromClass},
 		{"dates are not bylines", `<meta name="author" content="Updated March 3, 2024">`, "", nil, ""},
 		{"nothing", "", "", nil, ""},
 	} {

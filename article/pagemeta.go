@@ -54,22 +54,73 @@ var metaAuthorKeys = []struct{ key, from string }{
 // article:author; Yoast's "Written by" twitter label), then what the page
 // shows (itemprop="author", rel="author", hCard fn; elements whose class or
 // id names the author or byline; a "By NAME" line), then readability's
-// byline (from the caller). One conflict is settled against the order: when
-// the metadata names the site or an organisation (JSON-LD Organization, the
-// og:site_name, the publisher, the host) and the page shows a person's
-// byline, the person is the author.
+// byline (from the caller). Conflicts are settled against that order:
+//
+//   - when the metadata names the site or an organisation (JSON-LD
+//     Organization, og:site_name, the publisher, the host, a newsroom or
+//     company name) or a login slug ("sarah-indra"), and the page shows a
+//     person's byline, the person is the author;
+//   - when the metadata names one person and the page's own byline markup
+//     (itemprop="author", an hCard) or its "By NAME" line names another, the
+//     shown byline wins: it is what the publisher prints for readers, while
+//     metadata is often the account that uploaded the post;
+//   - a company ("Web Commerce GmbH") named only in the metadata is the web
+//     agency, not an author: no byline.
 func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) ([]string, string) {
 	lang := pageLang(doc, ld, meta)
 	names, from, org := metaAuthors(ld, meta, lang)
-	if len(names) > 0 && !org && !isSiteName(names, doc, ld, meta, pageURL) {
-		return names, from
-	}
+	var vis []string
+	var visFrom string
 	if len(doc.Nodes) > 0 {
-		if vis, visFrom := visibleAuthor(doc.Nodes[0], lang); len(vis) > 0 && !isSiteName(vis, doc, ld, meta, pageURL) {
-			return vis, visFrom
+		vis, visFrom = visibleAuthor(doc.Nodes[0], lang)
+		if len(vis) > 0 && isSiteName(vis, doc, ld, meta, pageURL) {
+			vis = nil
 		}
 	}
+	if len(names) == 0 {
+		return vis, visFrom
+	}
+	weak := org || isSiteName(names, doc, ld, meta, pageURL) || allMatch(names, reOrgName) || allMatch(names, reSlug)
+	switch {
+	case len(vis) > 0 && weak:
+		return vis, visFrom
+	case len(vis) > 0 && (visFrom == FromByLine || visFrom == FromMicrodata || visFrom == FromHCard) && !sharesName(names, vis):
+		return vis, visFrom
+	case !org && allMatch(names, reCompany) && !isSiteName(names, doc, ld, meta, pageURL):
+		return nil, ""
+	}
 	return names, from
+}
+
+// allMatch reports whether every name matches re.
+func allMatch(names []string, re *regexp.Regexp) bool {
+	for _, n := range names {
+		if !re.MatchString(n) {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+// sharesName reports whether two bylines name someone in common: a word of
+// three letters or more of one name in the other's.
+func sharesName(a, b []string) bool {
+	words := map[string]bool{}
+	for _, n := range a {
+		for _, w := range strings.FieldsFunc(strings.ToLower(n), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if len([]rune(w)) >= 3 {
+				words[w] = true
+			}
+		}
+	}
+	for _, n := range b {
+		for _, w := range strings.FieldsFunc(strings.ToLower(n), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if words[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // metaAuthors is the byline the page's metadata gives, and whether it names

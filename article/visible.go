@@ -11,9 +11,9 @@ import (
 // Origins of a byline found in the page's visible markup (Article.From
 // ["author"]), after its metadata and before readability's guess.
 const (
-	FromHCard     = "hcard"       // an hCard: class="fn" inside class="vcard", "author" or "byline"
-	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
-	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
+	FromHCard  = "hcard"        // an hCard: class="fn" inside class="vcard", "author" or "byline"
+	FromClass  = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
+	FromByLine = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
 )
 
 // visibleTier orders the visible places: the lower, the more specific.
@@ -36,12 +36,12 @@ var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:author|autor)[-_]?(?:bi
 
 // reSkipClass is a container whose bylines belong to others: comments,
 // sidebars and widgets, related and recommended posts, footers, menus.
-var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
+var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|site-footer|page-footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
 
 // skipTags are elements whose text is never the article's byline.
 var skipTags = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true, "nav": true, "aside": true,
-	"footer": true, "form": true, "button": true, "svg": true, "iframe": true, "object": true,
+	"form": true, "button": true, "svg": true, "iframe": true, "object": true,
 	"select": true, "textarea": true, "input": true, "label": true, "head": true, "title": true,
 	"option": true, "blockquote": true, "figure": true, "figcaption": true, "time": true,
 }
@@ -105,7 +105,7 @@ func visibleAuthor(root *html.Node, lang string) ([]string, string) {
 				continue
 			}
 			class, id := attr(c, "class"), attr(c, "id")
-			if skipContainer(c, class, id) {
+			if skipContainer(c, class, id) || isCardLink(c) {
 				continue
 			}
 			card := inCard || hasToken(class, "vcard") || hasToken(class, "h-card")
@@ -143,6 +143,30 @@ func skipContainer(n *html.Node, class, id string) bool {
 	return false
 }
 
+// isCardLink reports a link wrapping a whole teaser (heading, paragraphs):
+// the byline inside is another article's.
+func isCardLink(n *html.Node) bool {
+	if n.Data != "a" {
+		return false
+	}
+	var found bool
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		for c := n.FirstChild; c != nil && !found && depth < 8; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				switch c.Data {
+				case "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "ul", "li", "article", "section":
+					found = true
+					return
+				}
+				walk(c, depth+1)
+			}
+		}
+	}
+	walk(n, 0)
+	return found
+}
+
 // tierOf is the tier of a visible origin.
 func tierOf(from string) int {
 	switch from {
@@ -170,11 +194,21 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 			return names, tierMarkup, FromHCard
 		}
 	}
+	if lineTags[n.Data] || n.Data == "h5" || n.Data == "label" || n.Data == "dt" || n.Data == "th" {
+		t := nodeTextShort(n)
+		if l := strings.ToLower(trimName(collapseSpace(t))); l != "" && len(l) < 24 && (reByLabel.MatchString(l) || slices.Contains(byWords[lang], l)) {
+			// "<h5>Autor:</h5> Peter Maahn", "<span>By</span> <span>Cara Stiles</span>"
+			if names := cleanVisible(followingText(n), lang); len(names) > 0 {
+				return names, tierByLine, FromByLine
+			}
+			return nil, tierNone, ""
+		}
+	}
 	if (reAuthorClass.MatchString(class) || reAuthorClass.MatchString(id) || strings.Contains(strings.ToLower(attr(n, "data-testid")), "byline")) &&
 		!reNotAuthorClass.MatchString(class) && !reNotAuthorClass.MatchString(id) {
 		// A more specific element inside wins (the fn of a vcard, the link).
-		if names, from := visibleAuthor(n, lang); len(names) > 0 && from != FromByLine {
-			return names, tierMarkup, from
+		if names, from := visibleAuthor(n, lang); len(names) > 0 {
+			return names, min(tierOf(from), tierByClass), from
 		}
 		if names := cleanVisible(nodeTextShort(n), lang); len(names) > 0 {
 			return names, tierByClass, FromClass
@@ -186,15 +220,8 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 		}
 		return nil, tierNone, ""
 	}
-	if lineTags[n.Data] || n.Data == "h5" || n.Data == "label" || n.Data == "dt" || n.Data == "th" {
+	if lineTags[n.Data] {
 		t := nodeTextShort(n)
-		if l := strings.ToLower(trimName(collapseSpace(t))); l != "" && len(l) < 24 && (reByLabel.MatchString(l) || slices.Contains(byWords[lang], l)) {
-			// "<h5>Autor:</h5> Peter Maahn", "<span>By</span> <span>Cara Stiles</span>"
-			if names := cleanVisible(followingText(n), lang); len(names) > 0 {
-				return names, tierByLine, FromByLine
-			}
-			return nil, tierNone, ""
-		}
 		if t != "" && reByLine.MatchString(t) {
 			// The name's own element inside wins ("<span class=byline>By
 			// <a>Erin Cunningham</a></span> March 18").
@@ -323,11 +350,17 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-// cleanVisible cleans a visible byline's text: as a byline in lang, and
-// with the labels pages print around names rejected.
+// cleanVisible cleans a visible byline's text as a byline in lang, keeping
+// only what is written as a person's name (see looksLikePerson).
 func cleanVisible(t, lang string) []string {
 	if t == "" {
 		return nil
 	}
-	return CleanBylineLang(t, lang)
+	names := CleanBylineLang(t, lang)
+	for _, n := range names {
+		if !looksLikePerson(n) || (strings.Contains(n, "_") && reOrgName.MatchString(strings.ReplaceAll(n, "_", " "))) {
+			return nil
+		}
+	}
+	return names
 }
