@@ -36,7 +36,7 @@ var (
 	reEmpty = regexp.MustCompile(`[(\[<{]\s*[)\]>}]`)
 	// rePrefix is a leading "By" in English, which is never part of a name,
 	// or a label followed by a colon.
-	rePrefix = regexp.MustCompile(`(?i)^(?:(?:(?:written|posted|published|text|words|story|reporting|report)\s+by|by|(?:(?:show|view|see)\s+)?(?:all\s+)?(?:articles|posts|stories)\s+(?:of|by)|(?:geschrieben|erstellt|verfasst|veröffentlicht|text|ein beitrag|beitrag)\s+von|(?:écrit|rédigé|publié|texte|un article)\s+(?:par|de)|(?:escrito|publicado)\s+por)(?:\s*[:\-–—]\s*|\s+)|(?:autor(?:in)?|author|auteur|texte|text|tekst|verfasser(?:in)?|redakteur(?:in)?)\s*[:\-–—]\s*)`)
+	rePrefix = regexp.MustCompile(`(?i)^(?:(?:(?:written|posted|published|text|words|story|reporting|report)\s+by|by|(?:(?:show|view|see)\s+)?(?:all\s+)?(?:articles|posts|stories)\s+(?:of|by)|(?:geschrieben|erstellt|verfasst|veröffentlicht|gespeichert|eingestellt|gepostet|text|ein beitrag|beitrag)\s+von|(?:écrit|rédigé|publié|texte|un article)\s+(?:par|de)|(?:escrito|publicado)\s+por)(?:\s*[:\-–—]\s*|\s+)|(?:autor(?:in)?|author|auteur|texte|text|tekst|verfasser(?:in)?|redakteur(?:in)?)\s*[:\-–—]\s*)`)
 	// reRole is a line naming someone in another role than author.
 	reRole = regexp.MustCompile(`(?i)^(?:(?:edited|photographs?|photos?|illustrations?|images?|translated|fact[- ]checked|reviewed|medically reviewed)\s+by\b|(?:fotos?|bilder?|illustrationen?|grafik|übersetzung|mitarbeit)\s*(?:von\b|:)|(?:photos?|illustrations?|traduction)\s*(?:de|par)\b)`)
 	// reDateWord catches dates and "Updated …" / "Published …" strings.
@@ -189,7 +189,7 @@ func cleanName(s, lang string) string {
 		} else {
 			s = s[loc[1]:]
 		}
-		s = stripPrefixes(trimName(s), lang)
+		s = stripPrefixes(trimName(reDateJoin.ReplaceAllString(trimName(s), "")), lang)
 	}
 	s = trimName(s)
 	if s == "" || reDate.MatchString(s) || reDateWord.MatchString(s) || reUpdatedAnywhere.MatchString(s) {
@@ -201,8 +201,13 @@ func cleanName(s, lang string) string {
 	return s
 }
 
+// reShowAll is a profile link's label glued to the name it links
+// ("SHOW ALL ARTICLES OFHeiko Sauer").
+var reShowAll = regexp.MustCompile(`(?i)^(?:show|view|see)\s+all\s+(?:articles|posts|stories)\s+(?:of|by|von)\s*`)
+
 // stripPrefixes drops up to two leading "By"s ("Text: By …").
 func stripPrefixes(s, lang string) string {
+	s = reShowAll.ReplaceAllString(s, "")
 	for i := 0; i < 2; i++ {
 		t := s
 		if loc := rePrefix.FindStringIndex(s); loc != nil && loc[1] < len(s) {
@@ -223,8 +228,11 @@ func stripPrefixes(s, lang string) string {
 // than a name, and is no widget label, placeholder or count.
 func isName(s string) bool {
 	return strings.IndexFunc(s, unicode.IsLetter) >= 0 && len([]rune(s)) <= maxBylineRunes &&
-		!reNotAName.MatchString(s) && !reCount.MatchString(s)
+		!reNotAName.MatchString(s) && !reCount.MatchString(s) && !reHandle.MatchString(s)
 }
+
+// reHandle is a hashtag or a social handle, never a byline.
+var reHandle = regexp.MustCompile(`^[#@]\S`)
 
 // reShiftNote is a bracketed note with no capital letter: a live blog's
 // "(now)", "(earlier)", "(until 3pm)".
@@ -234,7 +242,7 @@ var reShiftNote = regexp.MustCompile(`\s*\((?:[^()\p{Lu}]*)\)`)
 var rePlaceTail = regexp.MustCompile(`^(\S+(?:\s+\S+)+?)\s+(?:in|à|aus|en|em)\s+\p{Lu}[\p{L}.'’ -]*$`)
 
 // reAnd separates the people of one byline.
-var reAnd = regexp.MustCompile(`(?i)\s*(?:,|;|&|\s(?:and|und|et|y|e|en|og|och|i)\s)\s*`)
+var reAnd = regexp.MustCompile(`(?i)\s*(?:,|;|&|\s(?:and|und|et|y|e|en|og|och|i|im gespräch mit|in conversation with|en conversation avec|en entretien avec)\s)\s*`)
 
 // jobNouns end a job title written after a name ("… Environment editor").
 var jobNouns = map[string]bool{
@@ -378,6 +386,9 @@ func trimName(s string) string {
 		s = t
 	}
 }
+
+// reDateJoin is the word left before a date once it went ("rasos am").
+var reDateJoin = regexp.MustCompile(`(?i)\s+(?:am|on|le|el|at|um|vom|du|le)$`)
 
 // nameParticles are the lower-case words a name may hold.
 var nameParticles = map[string]bool{

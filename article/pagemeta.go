@@ -65,7 +65,8 @@ var metaAuthorKeys = []struct{ key, from string }{
 //     shown byline wins: it is what the publisher prints for readers, while
 //     metadata is often the account that uploaded the post;
 //   - a company ("Web Commerce GmbH") named only in the metadata is the web
-//     agency, not an author: no byline.
+//     agency, not an author, and a domain ("tagesschau.de") is the site: with
+//     no person shown, no byline.
 func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) ([]string, string) {
 	lang := pageLang(doc, ld, meta)
 	names, from, org := metaAuthors(ld, meta, lang)
@@ -79,6 +80,9 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pa
 	}
 	if len(names) == 0 {
 		return vis, visFrom
+	}
+	if allMatch(names, reDomain) && len(vis) == 0 {
+		return nil, "" // "tagesschau.de": the site, and no person shown
 	}
 	weak := org || isSiteName(names, doc, ld, meta, pageURL) || allMatch(names, reOrgName) || allMatch(names, reSlug)
 	switch {

@@ -11,9 +11,10 @@ import (
 // Origins of a byline found in the page's visible markup (Article.From
 // ["author"]), after its metadata and before readability's guess.
 const (
-	FromHCard  = "hcard"        // an hCard: class="fn" inside class="vcard", "author" or "byline"
-	FromClass  = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
-	FromByLine = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
+	FromHCard     = "hcard"        // an hCard: class="fn" inside class="vcard", "author" or "byline"
+	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
+	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
+	FromAuthorBox = "author-box"   // the name heading an author box (class "author-bio", "author-box")
 )
 
 // visibleTier orders the visible places: the lower, the more specific.
@@ -21,6 +22,7 @@ const (
 	tierMarkup  = iota // itemprop="author", rel="author", hCard fn
 	tierByClass        // class or id "author", "byline", "autor", "entry-author" …
 	tierByLine         // a "By NAME" line with no markup
+	tierBox            // the heading of an author box after the article ("About the author")
 	tierNone
 )
 
@@ -32,17 +34,21 @@ var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in
 
 // reNotAuthorClass is a class naming something beside the byline: its
 // avatar, the author's description box, pages listing authors.
-var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:author|autor)[-_]?(?:bio|box|description|desc|info|about|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|about-?(?:the-?)?author|authority|coauthors-?list|author-?label|byline-?label`)
+var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
 
 // reSkipClass is a container whose bylines belong to others: comments,
 // sidebars and widgets, related and recommended posts, footers, menus.
-var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|site-footer|page-footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
+var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
+
+// rePromo is a promotion of other articles, however its class is written
+// ("contentPromo", "promo-box").
+var rePromo = regexp.MustCompile(`(?i)promo(?:s|tion)?(?:$|[\s_-]|[A-Z])|(?:^|[\s_-]|[a-z])Promo`)
 
 // skipTags are elements whose text is never the article's byline.
 var skipTags = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true, "nav": true, "aside": true,
 	"form": true, "button": true, "svg": true, "iframe": true, "object": true,
-	"select": true, "textarea": true, "input": true, "label": true, "head": true, "title": true,
+	"footer": true, "select": true, "textarea": true, "input": true, "label": true, "head": true, "title": true,
 	"option": true, "blockquote": true, "figure": true, "figcaption": true, "time": true,
 }
 
@@ -73,7 +79,8 @@ func followingText(n *html.Node) string {
 					return b.String()
 				}
 				if s.Data != "br" {
-					return ""
+					// "<h4>Autor</h4><p><a>Nikolai Huke</a></p>"
+					return nodeTextShort(s)
 				}
 				continue
 			}
@@ -98,10 +105,19 @@ func visibleAuthor(root *html.Node, lang string) ([]string, string) {
 			if seen++; seen > maxVisibleNodes {
 				return
 			}
+			if c.Type == html.TextNode {
+				// "… Autor: <a>Rechtsanwalt</a> Sebastian Einbock"
+				if t := strings.TrimSpace(c.Data); t != "" && len(t) < 200 && reTrailingLabel.MatchString(t) && tierByLine < bestTier {
+					if names := cleanVisible(followingText(c), lang); len(names) > 0 {
+						best, bestTier, bestFrom = names, tierByLine, FromByLine
+					}
+				}
+				continue
+			}
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if skipTags[c.Data] || hidden(c) {
+			if (skipTags[c.Data] && !(c.Data == "footer" && !skipContainer(c, "site-footer "+attr(c, "class"), attr(c, "id")))) || hidden(c) {
 				continue
 			}
 			class, id := attr(c, "class"), attr(c, "id")
@@ -128,7 +144,14 @@ func skipContainer(n *html.Node, class, id string) bool {
 	case "html", "body", "main", "article":
 		return false
 	}
-	if reSkipClass.MatchString(id) {
+	// The article's own footer holds its byline ("Posted by …").
+	if l := strings.ToLower(class + " " + id); strings.Contains(l, "entry-footer") || strings.Contains(l, "post-footer") || strings.Contains(l, "article-footer") || strings.Contains(l, "entry-meta") {
+		return false
+	}
+	if hasToken(class, "blog") || hasToken(class, "post-outer") {
+		return false // Blogger's main column is a "widget Blog"
+	}
+	if reSkipClass.MatchString(id) || rePromo.MatchString(id) || rePromo.MatchString(class) {
 		return true
 	}
 	for _, tok := range strings.Fields(class) {
@@ -141,6 +164,38 @@ func skipContainer(n *html.Node, class, id string) bool {
 		}
 	}
 	return false
+}
+
+// reAuthorBox is the class of a box about the author after the article.
+var reAuthorBox = regexp.MustCompile(`(?i)(?:author|autor)[-_]?(?:bio|box|info|about|profile)|about-?(?:the-?)?author`)
+
+// reTrailingLabel is text ending in a label whose name follows in the next
+// element: "Autor:", "Text:", "Written by".
+var reTrailingLabel = regexp.MustCompile(`(?i)(?:^|[\s.|·•,;])(?:autor(?:in)?|author|auteur|verfasser(?:in)?|text|texte|written by|posted by)\s*:\s*$`)
+
+// boxName is the name heading an author box: its itemprop="name", hCard fn,
+// first heading, strong text or link that is written as a person's name.
+func boxName(n *html.Node, lang string) []string {
+	var found []string
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		for c := n.FirstChild; c != nil && found == nil && depth < 12; c = c.NextSibling {
+			if c.Type != html.ElementNode || skipTags[c.Data] {
+				continue
+			}
+			switch {
+			case hasToken(attr(c, "itemprop"), "name") || hasToken(attr(c, "class"), "fn"),
+				c.Data == "h2" || c.Data == "h3" || c.Data == "h4" || c.Data == "h5" || c.Data == "strong" || c.Data == "b" || c.Data == "a":
+				if names := cleanVisible(nodeTextShort(c), lang); len(names) > 0 && len(names) < 4 {
+					found = names
+					return
+				}
+			}
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return found
 }
 
 // isCardLink reports a link wrapping a whole teaser (heading, paragraphs):
@@ -174,6 +229,8 @@ func tierOf(from string) int {
 		return tierByClass
 	case FromByLine:
 		return tierByLine
+	case FromAuthorBox:
+		return tierBox
 	}
 	return tierMarkup
 }
@@ -203,6 +260,15 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 			}
 			return nil, tierNone, ""
 		}
+	}
+	if (reAuthorBox.MatchString(class) || reAuthorBox.MatchString(id)) && !strings.Contains(strings.ToLower(class), "comment") {
+		if names, from := visibleAuthor(n, lang); len(names) > 0 && tierOf(from) == tierMarkup {
+			return names, tierMarkup, from
+		}
+		if names := boxName(n, lang); len(names) > 0 {
+			return names, tierBox, FromAuthorBox
+		}
+		return nil, tierNone, ""
 	}
 	if (reAuthorClass.MatchString(class) || reAuthorClass.MatchString(id) || strings.Contains(strings.ToLower(attr(n, "data-testid")), "byline")) &&
 		!reNotAuthorClass.MatchString(class) && !reNotAuthorClass.MatchString(id) {
