@@ -313,7 +313,7 @@ func splitNames(s string) []string {
 	}
 	parts = append(parts, s[last:])
 	var out []string
-	split := len(parts) > 1
+	split, people := len(parts) > 1, 0
 	for _, p := range parts {
 		p = trimName(p)
 		if m := rePlaceTail.FindStringSubmatch(p); m != nil && len(strings.Fields(m[1])) >= 2 {
@@ -323,11 +323,14 @@ func splitNames(s string) []string {
 		if p == "" || !isName(p) {
 			continue
 		}
-		if len(strings.Fields(p)) < 2 {
-			split = false
+		if len(strings.Fields(p)) >= 2 {
+			people++
 		}
 		out = append(out, p)
 	}
+	// Split only when two parts at least are full names: "Doe, Jane" and
+	// "Simon & Garfunkel" stay whole, "A B, C D und E F, NDR" is four.
+	split = split && people >= 2
 	if !split || len(out) < 2 {
 		whole := trimName(s)
 		if m := rePlaceTail.FindStringSubmatch(whole); m != nil && len(strings.Fields(m[1])) >= 2 && !strings.ContainsAny(m[1], ",&") {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 )
@@ -30,7 +31,7 @@ const (
 const maxVisibleNodes = 60000
 
 // reAuthorClass is a class or id naming an author or byline element.
-var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in)?(?:$|[\s_-])|verfasser|auteur|(?:^|[\s_-])writer(?:$|[\s_-])|(?:^|[\s_-])posted-?by(?:$|[\s_-])|(?:^|[\s_-])submitted(?:$|[\s_-])`)
+var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in|en)?(?:$|[\s_-]|zeile)|verfasser|auteur|(?:^|[\s_-])writer(?:$|[\s_-])|(?:^|[\s_-])posted-?by(?:$|[\s_-])|(?:^|[\s_-])submitted(?:$|[\s_-])`)
 
 // reNotAuthorClass is a class naming something beside the byline: its
 // avatar, the author's description box, pages listing authors.
@@ -42,7 +43,7 @@ var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|r
 
 // rePromo is a promotion of other articles, however its class is written
 // ("contentPromo", "promo-box").
-var rePromo = regexp.MustCompile(`(?i)promo(?:s|tion)?(?:$|[\s_-]|[A-Z])|(?:^|[\s_-]|[a-z])Promo`)
+var rePromo = regexp.MustCompile(`(?:^|[\s_-]|[a-z])[Pp]romos?(?:$|[\s_-]|[A-Z])`)
 
 // skipTags are elements whose text is never the article's byline.
 var skipTags = map[string]bool{
@@ -144,7 +145,11 @@ func skipContainer(n *html.Node, class, id string) bool {
 	case "html", "body", "main", "article":
 		return false
 	}
-	// The article's own footer holds its byline ("Posted by …").
+	// The article's own footer holds its byline ("Posted by …"), and author
+	// boxes are often called footers.
+	if reAuthorBox.MatchString(class) {
+		return false
+	}
 	if l := strings.ToLower(class + " " + id); strings.Contains(l, "entry-footer") || strings.Contains(l, "post-footer") || strings.Contains(l, "article-footer") || strings.Contains(l, "entry-meta") {
 		return false
 	}
@@ -251,7 +256,7 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 			return names, tierMarkup, FromHCard
 		}
 	}
-	if lineTags[n.Data] || n.Data == "h5" || n.Data == "label" || n.Data == "dt" || n.Data == "th" {
+	if (lineTags[n.Data] || n.Data == "h5" || n.Data == "label" || n.Data == "dt" || n.Data == "th") && startsByWord(n) {
 		t := nodeTextShort(n)
 		if l := strings.ToLower(trimName(collapseSpace(t))); l != "" && len(l) < 24 && (reByLabel.MatchString(l) || slices.Contains(byWords[lang], l)) {
 			// "<h5>Autor:</h5> Peter Maahn", "<span>By</span> <span>Cara Stiles</span>"
@@ -286,7 +291,7 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 		}
 		return nil, tierNone, ""
 	}
-	if lineTags[n.Data] {
+	if lineTags[n.Data] && startsByWord(n) {
 		t := nodeTextShort(n)
 		if t != "" && reByLine.MatchString(t) {
 			// The name's own element inside wins ("<span class=byline>By
@@ -300,6 +305,51 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 		}
 	}
 	return nil, tierNone, ""
+}
+
+// byStarts are the first words of every label and "By" line reByLabel and
+// reByLine read, and of every language's by-words.
+var byStarts = map[string]bool{
+	"by": true, "von": true, "par": true, "por": true, "door": true, "av": true, "af": true, "di": true, "przez": true,
+	"text": true, "texte": true, "words": true, "story": true, "reporting": true, "article": true, "beitrag": true,
+	"ein": true, "un": true, "artikel": true, "written": true, "posted": true, "published": true, "geschrieben": true,
+	"verfasst": true, "veröffentlicht": true, "erstellt": true, "publié": true, "écrit": true, "rédigé": true,
+	"escrito": true, "publicado": true, "autor": true, "autorin": true, "auteur": true, "author": true,
+	"verfasser": true, "verfasserin": true, "skriven": true, "skrevet": true, "geschreven": true, "scritto": true,
+}
+
+// startsByWord reports whether n's text starts with a word of byStarts: a
+// cheap test before reading an element's text as a byline line.
+func startsByWord(n *html.Node) bool {
+	w, _ := firstWord(n, 0)
+	return byStarts[w]
+}
+
+// firstWord is the first word of n's text, lower case; false when n has no
+// text.
+func firstWord(n *html.Node, depth int) (string, bool) {
+	for c := n.FirstChild; c != nil && depth < 16; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			t := strings.TrimLeft(c.Data, " \t\r\n\u00a0|·•-–—")
+			if t == "" {
+				continue
+			}
+			end := strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
+			if end < 0 {
+				end = len(t)
+			}
+			return strings.ToLower(t[:end]), true
+		case html.ElementNode:
+			if skipTags[c.Data] {
+				continue
+			}
+			if w, ok := firstWord(c, depth+1); ok {
+				return w, true
+			}
+		}
+	}
+	return "", false
 }
 
 // maxLineRunes bounds the text of an element read as a byline: a longer one
