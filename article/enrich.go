@@ -78,7 +78,7 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 		if len(p.Authors) == 0 {
 			// readability reads the visible text too: its byline must be
 			// written as a person's, and no company.
-			if n := cleanVisible(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 && !allMatch(n, reCompany) && !allMatch(n, reDomain) {
+			if n := cleanVisible(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 && !allMatch(n, reCompany) && !allMatch(n, reDomain) && shownInArticle(doc, n[0]) {
 				p.Authors, p.AuthorFrom = n, FromReadability
 			}
 		}

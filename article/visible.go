@@ -87,9 +87,6 @@ func followingText(n *html.Node) string {
 			}
 			b.WriteString(nodeTextShort(s))
 		}
-		if strings.TrimSpace(b.String()) != "" && s.Type == html.ElementNode {
-			return b.String()
-		}
 	}
 	return b.String()
 }
@@ -100,8 +97,8 @@ func followingText(n *html.Node) string {
 func visibleAuthor(root *html.Node, lang string) ([]string, string) {
 	best, bestTier, bestFrom := []string(nil), tierNone, ""
 	seen := 0
-	var walk func(n *html.Node, inCard bool)
-	walk = func(n *html.Node, inCard bool) {
+	var walk func(n *html.Node, inCard, inArticle bool)
+	walk = func(n *html.Node, inCard, inArticle bool) {
 		for c := n.FirstChild; c != nil && bestTier > tierMarkup; c = c.NextSibling {
 			if seen++; seen > maxVisibleNodes {
 				return
@@ -118,7 +115,7 @@ func visibleAuthor(root *html.Node, lang string) ([]string, string) {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if (skipTags[c.Data] && !(c.Data == "footer" && !skipContainer(c, "site-footer "+attr(c, "class"), attr(c, "id")))) || hidden(c) {
+			if skipElement(c, inArticle) || hidden(c) {
 				continue
 			}
 			class, id := attr(c, "class"), attr(c, "id")
@@ -130,19 +127,21 @@ func visibleAuthor(root *html.Node, lang string) ([]string, string) {
 				best, bestTier, bestFrom = names, tier, from
 				continue
 			}
-			walk(c, card)
+			walk(c, card, inArticle || c.Data == "article")
 		}
 	}
-	walk(root, false)
+	walk(root, false, false)
 	return best, bestFrom
 }
 
 // skipContainer reports an element whose bylines belong to others. The
-// page's frame (html, body, main, article) is never one, whatever its
-// classes say, nor are layout flags such as "has-sidebar".
+// page's frame (html, body, main, article, header) is never one, whatever
+// its classes say, nor are layout flags such as "has-sidebar", nor a
+// container that holds the page's <h1> (themes call their main column
+// "sidebar" too).
 func skipContainer(n *html.Node, class, id string) bool {
 	switch n.Data {
-	case "html", "body", "main", "article":
+	case "html", "body", "main", "article", "header":
 		return false
 	}
 	// The article's own footer holds its byline ("Posted by …"), and author
@@ -156,15 +155,26 @@ func skipContainer(n *html.Node, class, id string) bool {
 	if hasToken(class, "blog") || hasToken(class, "post-outer") {
 		return false // Blogger's main column is a "widget Blog"
 	}
-	if reSkipClass.MatchString(id) || rePromo.MatchString(id) || rePromo.MatchString(class) {
-		return true
-	}
+	skip := reSkipClass.MatchString(id) || rePromo.MatchString(id) || rePromo.MatchString(class)
 	for _, tok := range strings.Fields(class) {
-		l := strings.ToLower(tok)
-		if strings.HasPrefix(l, "has-") || strings.HasPrefix(l, "no-") || strings.HasPrefix(l, "with-") || strings.HasPrefix(l, "is-") || strings.HasPrefix(l, "show-") || strings.HasPrefix(l, "hide-") || strings.HasPrefix(l, "layout") {
-			continue
+		if skip {
+			break
 		}
-		if reSkipClass.MatchString(l) {
+		if l := strings.ToLower(tok); !reLayoutFlag.MatchString(l) && reSkipClass.MatchString(l) {
+			skip = true
+		}
+	}
+	return skip && !holdsH1(n, 0)
+}
+
+// reLayoutFlag is a class that says how a page is laid out, not what an
+// element is: "has-sidebar", "no_sidebar", "layout-…".
+var reLayoutFlag = regexp.MustCompile(`^(?:has|no|with|without|is|show|hide|layout)[-_]|[-_](?:no|has|with|without)[-_]`)
+
+// holdsH1 reports whether n holds an <h1>, the page's title.
+func holdsH1(n *html.Node, depth int) bool {
+	for c := n.FirstChild; c != nil && depth < 24; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.Data == "h1" || holdsH1(c, depth+1)) {
 			return true
 		}
 	}
@@ -225,6 +235,19 @@ func isCardLink(n *html.Node) bool {
 	}
 	walk(n, 0)
 	return found
+}
+
+// skipElement reports elements whose text is no byline: skipTags, except
+// an article's own aside (its meta column) and footer, and a footer that is
+// not the site's.
+func skipElement(n *html.Node, inArticle bool) bool {
+	switch n.Data {
+	case "aside":
+		return !inArticle
+	case "footer":
+		return !inArticle && skipContainer(n, "site-footer "+attr(n, "class"), attr(n, "id"))
+	}
+	return skipTags[n.Data]
 }
 
 // tierOf is the tier of a visible origin.
@@ -479,4 +502,34 @@ func cleanVisible(t, lang string) []string {
 		}
 	}
 	return names
+}
+
+// shownInArticle reports whether name is written somewhere a byline can be:
+// outside comments, sidebars, related and promoted articles and teaser
+// cards (readability, which knows none of these, may take its byline from
+// them).
+func shownInArticle(root *html.Node, name string) bool {
+	found, seen := false, 0
+	var walk func(*html.Node, bool)
+	walk = func(n *html.Node, inArticle bool) {
+		for c := n.FirstChild; c != nil && !found; c = c.NextSibling {
+			if seen++; seen > maxVisibleNodes {
+				found = true // too big to tell: trust readability
+				return
+			}
+			switch c.Type {
+			case html.TextNode:
+				if strings.Contains(collapseSpace(c.Data), name) {
+					found = true
+				}
+			case html.ElementNode:
+				if (c.Data != "time" && skipElement(c, inArticle)) || skipContainer(c, attr(c, "class"), attr(c, "id")) || isCardLink(c) {
+					continue
+				}
+				walk(c, inArticle || c.Data == "article")
+			}
+		}
+	}
+	walk(root, false)
+	return found
 }
