@@ -1,6 +1,8 @@
 package article
 
 import (
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -158,6 +160,46 @@ func TestItemReadTimeOnlyFromBody(t *testing.T) {
 			}
 			if m, stated := a.ShownReadTime(); m != max(tc.want, tc.wantStated) || stated != (tc.want == 0 && tc.wantStated > 0) {
 				t.Errorf("ShownReadTime = %d, %v", m, stated)
+			}
+		})
+	}
+}
+
+// The seed article (README's "By Emmanuel McDammy · 2 min read") reaches us
+// three ways, each carrying or fetching its body: RSS content:encoded beside
+// a one-line description, a JSON Feed content_html, and a summary-only Atom
+// entry enriched with its page. Every way gives its byline and 2 minutes.
+func TestSeedArticleThreePaths(t *testing.T) {
+	body := "<p>" + words(400) + "</p>" // 400 words: 2 minutes at 265 a minute
+	summary := "The water rose by two metres."
+	rssDoc := rss(`<language>en</language>`, `<dc:creator>Emmanuel McDammy</dc:creator><description>`+summary+`</description><content:encoded><![CDATA[`+body+`]]></content:encoded>`)
+	jsonDoc := `{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","url":"https://example.com/posts/1","title":"Item",` +
+		`"authors":[{"name":"Emmanuel McDammy"}],"summary":"` + summary + `","content_html":"` + body + `"}]}`
+	atom := atomDoc("", `<entry><title>Item</title><id>urn:e</id><updated>2024-01-01T00:00:00Z</updated><link href="https://example.com/posts/1"/><summary>`+summary+`</summary></entry>`)
+	page := `<!DOCTYPE html><html><head><title>Item</title><meta name="author" content="Emmanuel McDammy"></head><body><article><h1>Item</h1>` +
+		strings.Repeat("<p>"+words(100)+".</p>", 4) + `</article></body></html>`
+
+	for _, tc := range []struct {
+		name, doc string
+		page      bool
+		from      string
+	}{
+		{"rss content:encoded", rssDoc, false, FromFeed},
+		{"json feed content_html", jsonDoc, false, FromFeed},
+		{"atom summary, page enriched", atom, true, FromPage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := parseFeed(t, tc.doc)
+			a := FromItem(testSrc, f, f.Items[0], RawExtras{})
+			if tc.page {
+				if a.ReadTime != 0 {
+					t.Errorf("summary timed: %d min", a.ReadTime)
+				}
+				u, _ := url.Parse(a.Link)
+				a.Enrich([]byte(page), u, EnrichOptions{})
+			}
+			if !reflect.DeepEqual(a.Authors, []string{"Emmanuel McDammy"}) || a.ReadTime != 2 || a.From["read_time"] != tc.from {
+				t.Errorf("authors %q, read time %d from %q; want Emmanuel McDammy, 2 from %q", a.Authors, a.ReadTime, a.From["read_time"], tc.from)
 			}
 		})
 	}
