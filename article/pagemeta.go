@@ -70,27 +70,27 @@ var metaAuthorKeys = []struct{ key, from string }{
 func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) ([]string, string) {
 	lang := pageLang(doc, ld, meta)
 	names, from, org := metaAuthors(ld, meta, lang)
+	sites := siteNames(ld, meta, pageURL)
 	var vis []string
 	var visFrom string
+	visSite := false
 	if len(doc.Nodes) > 0 {
-		vis, visFrom = visibleAuthor(doc.Nodes[0], lang)
-		if len(vis) > 0 && isSiteName(vis, doc, ld, meta, pageURL) {
-			vis = nil
-		}
+		vis, visFrom, visSite = visibleAuthor(doc.Nodes[0], lang, func(n []string) bool { return !isSiteName(n, sites) })
 	}
 	if len(names) == 0 {
-		return vis, visFrom
+		return vis, visFrom // the site's name, or a blog's owner named as it
 	}
-	if allMatch(names, reDomain) && len(vis) == 0 {
+	person := len(vis) > 0 && !visSite
+	if allMatch(names, reDomain) && !person {
 		return nil, "" // "tagesschau.de": the site, and no person shown
 	}
-	weak := org || isSiteName(names, doc, ld, meta, pageURL) || allMatch(names, reOrgName) || allMatch(names, reSlug)
+	weak := org || isSiteName(names, sites) || allMatch(names, reOrgName) || allMatch(names, reSlug)
 	switch {
-	case len(vis) > 0 && weak:
+	case person && weak:
 		return vis, visFrom
-	case len(vis) > 0 && (visFrom == FromByLine || visFrom == FromMicrodata || visFrom == FromHCard) && !sharesName(names, vis):
+	case person && (visFrom == FromByLine || visFrom == FromMicrodata || visFrom == FromHCard) && !sharesName(names, vis):
 		return vis, visFrom
-	case !org && allMatch(names, reCompany) && !isSiteName(names, doc, ld, meta, pageURL):
+	case !org && allMatch(names, reCompany) && !isSiteName(names, sites):
 		return nil, ""
 	}
 	return names, from
@@ -185,10 +185,10 @@ func pageLang(doc *goquery.Document, ld *jsonLD, meta map[string][]string) strin
 	return ""
 }
 
-// isSiteName reports a byline that names the site rather than a person:
-// the og:site_name, application-name, the JSON-LD publisher or WebSite, a
-// domain name, or the page's host ("LAOLA1.at", "tagesschau.de").
-func isSiteName(names []string, doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) bool {
+// siteNames are the names the page gives its site, squashed (see
+// squashName): the og:site_name, application-name, the JSON-LD publisher,
+// WebSite and organisations, the page's host and its labels.
+func siteNames(ld *jsonLD, meta map[string][]string, pageURL *url.URL) map[string]bool {
 	sites := map[string]bool{}
 	add := func(s string) {
 		if k := squashName(s); len(k) >= 2 {
@@ -202,7 +202,7 @@ func isSiteName(names []string, doc *goquery.Document, ld *jsonLD, meta map[stri
 	}
 	for _, n := range ld.nodes {
 		for _, t := range ldTypes(n) {
-			if t == "WebSite" || strings.HasSuffix(t, "Organization") || t == "Corporation" || t == "NewsMediaOrganization" {
+			if t == "WebSite" || strings.HasSuffix(t, "Organization") || t == "Corporation" {
 				if s, ok := n["name"].(string); ok {
 					add(s)
 				}
@@ -214,9 +214,8 @@ func isSiteName(names []string, doc *goquery.Document, ld *jsonLD, meta map[stri
 			}
 		}
 	}
-	host := ""
 	if pageURL != nil {
-		host = strings.TrimPrefix(strings.ToLower(pageURL.Hostname()), "www.")
+		host := strings.TrimPrefix(strings.ToLower(pageURL.Hostname()), "www.")
 		add(host)
 		if i := strings.IndexByte(host, '.'); i > 0 {
 			add(host[:i])
@@ -225,6 +224,13 @@ func isSiteName(names []string, doc *goquery.Document, ld *jsonLD, meta map[stri
 			add(parts[len(parts)-2])
 		}
 	}
+	return sites
+}
+
+// isSiteName reports a byline that names the site rather than a person:
+// one of sites, a domain name ("LAOLA1.at", "tagesschau.de"), or a name
+// holding a site name or held in one.
+func isSiteName(names []string, sites map[string]bool) bool {
 	for _, n := range names {
 		k := squashName(n)
 		if sites[k] || reDomain.MatchString(n) {
@@ -241,7 +247,7 @@ func isSiteName(names []string, doc *goquery.Document, ld *jsonLD, meta map[stri
 			return false
 		}
 	}
-	return true
+	return len(names) > 0
 }
 
 // reDomain is a name that is a domain ("mdr.de", "hessenschau.de, Frankfurt").

@@ -93,9 +93,14 @@ func followingText(n *html.Node) string {
 
 // visibleAuthor is the byline the page shows: the first candidate of the
 // most specific tier, in document order, skipping comments, sidebars,
-// related posts and footers. lang is the page's language (see cleanLang).
-func visibleAuthor(root *html.Node, lang string) ([]string, string) {
+// related posts and footers. lang is the page's language (see
+// CleanBylineLang). A candidate that person (when not nil) refuses, such as
+// the site's own name, is passed over for the next; when nothing else is
+// found it is returned, with fallback true.
+func visibleAuthor(root *html.Node, lang string, person func([]string) bool) (names []string, from string, fallback bool) {
 	best, bestTier, bestFrom := []string(nil), tierNone, ""
+	var other []string
+	otherTier, otherFrom := tierNone, ""
 	seen := 0
 	var walk func(n *html.Node, inCard, inArticle bool)
 	walk = func(n *html.Node, inCard, inArticle bool) {
@@ -124,14 +129,21 @@ func visibleAuthor(root *html.Node, lang string) ([]string, string) {
 			}
 			card := inCard || hasToken(class, "vcard") || hasToken(class, "h-card")
 			if names, tier, from := candidate(c, class, id, card, lang); tier < bestTier {
-				best, bestTier, bestFrom = names, tier, from
+				if person == nil || person(names) {
+					best, bestTier, bestFrom = names, tier, from
+				} else if tier < otherTier {
+					other, otherTier, otherFrom = names, tier, from
+				}
 				continue
 			}
 			walk(c, card, inArticle || c.Data == "article")
 		}
 	}
 	walk(root, false, false)
-	return best, bestFrom
+	if best == nil && other != nil {
+		return other, otherFrom, true
+	}
+	return best, bestFrom, false
 }
 
 // skipContainer reports an element whose bylines belong to others. The
@@ -290,7 +302,7 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 		}
 	}
 	if (reAuthorBox.MatchString(class) || reAuthorBox.MatchString(id)) && !strings.Contains(strings.ToLower(class), "comment") {
-		if names, from := visibleAuthor(n, lang); len(names) > 0 && tierOf(from) == tierMarkup {
+		if names, from, _ := visibleAuthor(n, lang, nil); len(names) > 0 && tierOf(from) == tierMarkup {
 			return names, tierMarkup, from
 		}
 		if names := boxName(n, lang); len(names) > 0 {
@@ -301,7 +313,7 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 	if (reAuthorClass.MatchString(class) || reAuthorClass.MatchString(id) || strings.Contains(strings.ToLower(attr(n, "data-testid")), "byline")) &&
 		!reNotAuthorClass.MatchString(class) && !reNotAuthorClass.MatchString(id) {
 		// A more specific element inside wins (the fn of a vcard, the link).
-		if names, from := visibleAuthor(n, lang); len(names) > 0 {
+		if names, from, _ := visibleAuthor(n, lang, nil); len(names) > 0 {
 			return names, min(tierOf(from), tierByClass), from
 		}
 		if names := cleanVisible(nodeTextShort(n), lang); len(names) > 0 {
@@ -319,7 +331,7 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 		if t != "" && reByLine.MatchString(t) {
 			// The name's own element inside wins ("<span class=byline>By
 			// <a>Erin Cunningham</a></span> March 18").
-			if names, from := visibleAuthor(n, lang); len(names) > 0 {
+			if names, from, _ := visibleAuthor(n, lang, nil); len(names) > 0 {
 				return names, tierOf(from), from
 			}
 			if names := cleanVisible(t, lang); len(names) > 0 {
