@@ -35,7 +35,7 @@ var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in
 
 // reNotAuthorClass is a class naming something beside the byline: its
 // avatar, the author's description box, pages listing authors.
-var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
+var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:photo|image|img|bild|foto)-?(?:author|autor|credit)|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
 
 // reSkipClass is a container whose bylines belong to others: comments,
 // sidebars and widgets, related and recommended posts, footers, menus.
@@ -411,8 +411,11 @@ func nodeTextShort(n *html.Node) string {
 				if !walk(c) {
 					return false
 				}
-				if c.Data == "p" || c.Data == "div" || c.Data == "li" {
+				switch c.Data {
+				case "p", "div", "li":
 					b.WriteByte('\n')
+				case "a", "button", "h1", "h2", "h3", "h4", "h5", "h6":
+					b.WriteByte(' ') // "<a>Inga Hoeltmann</a><a>Follow</a>"
 				}
 			}
 			if b.Len() > 4*maxLineRunes {
