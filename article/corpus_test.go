@@ -156,7 +156,7 @@ func TestCorpusAuthors(t *testing.T) {
 	}
 	slices.Sort(names)
 	if raceDetector {
-		// Under -race, a fixed tenth of the pages (CI's run); the full set
+		// Under -race, a fixed sixteenth of the pages (CI's run); the full set
 		// without it (go test -run TestCorpusAuthors -v).
 		var sample []string
 		for i, n := range names {
@@ -229,12 +229,13 @@ func TestCorpusAuthors(t *testing.T) {
 }
 
 // The author-pages score: the goal, and the ground held meanwhile
-// (measured 74.7% right, 7.3% wrong, from 64.9% and 16.3% before).
+// (measured 77.6% right, 5.3% wrong on all 245 pages, from 64.9% and 16.3%
+// before; the sample run under -race measured 93.8% right, none wrong).
 const (
 	authorsGoal, authorsWrongGoal = 0.90, 0.03
-	authorsFloor, authorsCeiling  = 0.74, 0.08
-	authorsSample                 = 10   // under -race, every tenth page
-	authorsSampleFloor            = 0.70 // which measured 72.0% right, 4.0% wrong
+	authorsFloor, authorsCeiling  = 0.77, 0.065
+	authorsSample                 = 16   // under -race, every sixteenth page
+	authorsSampleFloor            = 0.85 // right, in that sample
 )
 
 // sameWords reports whether the words of a are all among b's, or b's all
