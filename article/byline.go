@@ -174,8 +174,16 @@ func cleanName(s, lang string) string {
 	}
 	s = collapseSpace(s)
 	s = trimName(s)
-	if reRole.MatchString(s) || reDateWord.MatchString(s) {
+	if reRole.MatchString(s) {
 		return ""
+	}
+	if reDateWord.MatchString(s) {
+		// "Posted on September 21, 2020 by Adi Tzlil"
+		m := rePostedOnBy.FindStringSubmatchIndex(s)
+		if m == nil {
+			return ""
+		}
+		s = s[m[2]:]
 	}
 	s = stripPrefixes(s, lang)
 	s = reGluedDate.ReplaceAllString(s, "")
@@ -389,6 +397,9 @@ func trimName(s string) string {
 		s = t
 	}
 }
+
+// rePostedOnBy is a date line that names the author after the date.
+var rePostedOnBy = regexp.MustCompile(`(?i)^(?:posted|published|veröffentlicht|publié|publicado)\b.{0,60}?\s(?:by|von|par|por)\s+(\S.*)$`)
 
 // reDateJoin is the word left before a date once it went ("rasos am").
 var reDateJoin = regexp.MustCompile(`(?i)\s+(?:am|on|le|el|at|um|vom|du|le)$`)

@@ -84,6 +84,8 @@ func TestCleanByline(t *testing.T) {
 		{"german date label", "Stand: 20. April 2020, 14:57 Uhr", nil, "de"},
 		{"month and year", "juillet 2020", nil, "fr"},
 		{"follow button", "Follow @erinmcunningham", nil, ""},
+		{"posted on a date by", "Posted on September 21, 2020 by Adi Tzlil", []string{"Adi Tzlil"}, "en"},
+		{"saved by, then a date", "Gespeichert von rasos am 24. Juli 2017 - 18:55", []string{"rasos"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := CleanBylineLang(tc.in, tc.lang); !reflect.DeepEqual(got, tc.want) {

@@ -31,11 +31,11 @@ const (
 const maxVisibleNodes = 60000
 
 // reAuthorClass is a class or id naming an author or byline element.
-var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in|en)?(?:$|[\s_-]|zeile)|verfasser|auteur|(?:^|[\s_-])writer(?:$|[\s_-])|(?:^|[\s_-])posted-?by(?:$|[\s_-])|(?:^|[\s_-])submitted(?:$|[\s_-])`)
+var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in|en)?(?:$|[\s_-]|zeile)|verfasser|auteur|(?:^|[\s_-])writer(?:$|[\s_-])|(?:^|[\s_-])posted-?by(?:$|[\s_-])|signature|contributor|(?:^|[\s_-])submitted(?:$|[\s_-])`)
 
 // reNotAuthorClass is a class naming something beside the byline: its
 // avatar, the author's description box, pages listing authors.
-var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:photo|image|img|bild|foto)-?(?:author|autor|credit)|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
+var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:photo|image|img|bild|foto)-?(?:author|autor|credit)|copyright|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
 
 // reSkipClass is a container whose bylines belong to others: comments,
 // sidebars and widgets, related and recommended posts, footers, menus.
@@ -44,6 +44,9 @@ var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|r
 // rePromo is a promotion of other articles, however its class is written
 // ("contentPromo", "promo-box").
 var rePromo = regexp.MustCompile(`(?:^|[\s_-]|[a-z])[Pp]romos?(?:$|[\s_-]|[A-Z])`)
+
+// rePhotoCredit is the class of a picture's credit or caption.
+var rePhotoCredit = regexp.MustCompile(`(?i)(?:photo|image|img|bild|foto)-?(?:author|autor|credit)|copyright|caption`)
 
 // skipTags are elements whose text is never the article's byline.
 var skipTags = map[string]bool{
@@ -139,7 +142,8 @@ func visibleAuthor(root *html.Node, lang string, person func([]string) bool) (na
 			walk(c, card, inArticle || c.Data == "article")
 		}
 	}
-	walk(root, false, false)
+	rootClass := attr(root, "class")
+	walk(root, hasToken(rootClass, "vcard") || hasToken(rootClass, "h-card"), false)
 	if best == nil && other != nil {
 		return other, otherFrom, true
 	}
@@ -328,6 +332,11 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 	}
 	if lineTags[n.Data] && startsByWord(n) {
 		t := nodeTextShort(n)
+		if t == "" && n.Data == "p" {
+			// A meta line that goes on: "Von R. R. am 07.08.2013 um 09:07
+			// Uhr gespeichert unter …": its start, up to the date.
+			t = lineStart(n)
+		}
 		if t != "" && reByLine.MatchString(t) {
 			// The name's own element inside wins ("<span class=byline>By
 			// <a>Erin Cunningham</a></span> March 18").
@@ -434,6 +443,32 @@ func nodeTextShort(n *html.Node) string {
 	return t
 }
 
+// lineStart is the start of n's text up to its first date, "" when no date
+// comes within a byline's length.
+func lineStart(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && b.Len() < 2*maxLineRunes; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if !skipTags[c.Data] || c.Data == "time" {
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(n)
+	t := collapseSpace(b.String())
+	loc := reDate.FindStringIndex(t)
+	if loc == nil || len([]rune(t[:loc[0]])) > maxLineRunes {
+		return ""
+	}
+	return t[:loc[1]]
+}
+
 // itempropName is the text of the itemprop="name" inside an author item,
 // else the item's own text (a content attribute on a <meta> counts).
 func itempropName(n *html.Node) string {
@@ -538,7 +573,7 @@ func shownInArticle(root *html.Node, name string) bool {
 					found = true
 				}
 			case html.ElementNode:
-				if (c.Data != "time" && skipElement(c, inArticle)) || skipContainer(c, attr(c, "class"), attr(c, "id")) || isCardLink(c) {
+				if (c.Data != "time" && skipElement(c, inArticle)) || skipContainer(c, attr(c, "class"), attr(c, "id")) || isCardLink(c) || rePhotoCredit.MatchString(attr(c, "class")) {
 					continue
 				}
 				walk(c, inArticle || c.Data == "article")
