@@ -16,6 +16,7 @@ const (
 	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
 	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
 	FromAuthorBox = "author-box"   // the name heading an author box (class "author-bio", "author-box")
+	FromSignature = "signature"    // a last paragraph holding only a name in bold or italics
 )
 
 // visibleTier orders the visible places: the lower, the more specific.
@@ -23,7 +24,7 @@ const (
 	tierMarkup  = iota // itemprop="author", rel="author", hCard fn
 	tierByClass        // class or id "author", "byline", "autor", "entry-author" …
 	tierByLine         // a "By NAME" line with no markup
-	tierBox            // the heading of an author box after the article ("About the author")
+	tierBox            // the heading of an author box after the article ("About the author"), or its signature
 	tierNone
 )
 
@@ -273,7 +274,7 @@ func tierOf(from string) int {
 		return tierByClass
 	case FromByLine:
 		return tierByLine
-	case FromAuthorBox:
+	case FromAuthorBox, FromSignature:
 		return tierBox
 	}
 	return tierMarkup
@@ -329,6 +330,13 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 			}
 		}
 		return nil, tierNone, ""
+	}
+	if n.Data == "p" && lastParagraph(n) {
+		if t := emphasisOnly(n); t != "" && !strings.ContainsAny(t, ":|") {
+			if names := cleanVisible(t, lang); len(names) == 1 && len(strings.Fields(names[0])) >= 2 && len(strings.Fields(names[0])) <= 4 {
+				return names, tierBox, FromSignature
+			}
+		}
 	}
 	if lineTags[n.Data] && startsByWord(n) {
 		t := nodeTextShort(n)
@@ -441,6 +449,50 @@ func nodeTextShort(n *html.Node) string {
 		return ""
 	}
 	return t
+}
+
+// lastParagraph reports whether n ends an article's text: the last element
+// among its siblings that holds text, after two paragraphs at least.
+// That is where an article is signed.
+func lastParagraph(n *html.Node) bool {
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode && s.Data != "br" && s.Data != "script" {
+			if _, ok := firstWord(s, 0); ok {
+				return false
+			}
+		}
+		if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
+			return false
+		}
+	}
+	paras := 0
+	for s := n.PrevSibling; s != nil && paras < 2; s = s.PrevSibling {
+		if s.Type == html.ElementNode && s.Data == "p" {
+			if _, ok := firstWord(s, 0); ok {
+				paras++
+			}
+		}
+	}
+	return paras >= 2
+}
+
+// emphasisOnly is the text of a paragraph that holds nothing but one bold
+// or italic run ("<p><b><i>Stefan Wasmer</i></b></p>"), else "".
+func emphasisOnly(n *html.Node) string {
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type == html.ElementNode && only == nil && (c.Data == "b" || c.Data == "strong" || c.Data == "i" || c.Data == "em"):
+			only = c
+		default:
+			return ""
+		}
+	}
+	if only == nil {
+		return ""
+	}
+	return nodeTextShort(only)
 }
 
 // lineStart is the start of n's text up to its first date, "" when no date
