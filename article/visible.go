@@ -12,7 +12,7 @@ import (
 // Origins of a byline found in the page's visible markup (Article.From
 // ["author"]), after its metadata and before readability's guess.
 const (
-	FromHCard     = "hcard"        // an hCard: class="fn" inside class="vcard", "author" or "byline"
+	FromHCard     = "hcard"        // an hCard: class="fn" (or "p-name") inside class="vcard" (or "h-card")
 	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
 	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
 	FromAuthorBox = "author-box"   // the name heading an author box (class "author-bio", "author-box")
