@@ -155,8 +155,18 @@ func cleanByline(raw, lang string) []string {
 		}
 	}
 	if len(names) > 1 {
-		// A name split over lines is still one byline.
-		names = []string{strings.Join(names, " ")}
+		// A name split over lines ("Jane\nDoe") is still one byline; else
+		// the first line is the byline and the rest what follows it
+		// ("Von R. R. am 07.08.2013\ngespeichert unter Kino").
+		joined := true
+		for _, n := range names {
+			joined = joined && !strings.Contains(n, " ")
+		}
+		if joined {
+			names = []string{strings.Join(names, " ")}
+		} else {
+			names = names[:1]
+		}
 	}
 	if len(names) == 1 {
 		return splitNames(names[0])

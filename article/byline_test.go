@@ -84,6 +84,8 @@ func TestCleanByline(t *testing.T) {
 		{"german date label", "Stand: 20. April 2020, 14:57 Uhr", nil, "de"},
 		{"month and year", "juillet 2020", nil, "fr"},
 		{"follow button", "Follow @erinmcunningham", nil, ""},
+		{"name split over lines", "Jane\nDoe", []string{"Jane Doe"}, ""},
+		{"first line is the byline", "Von R. R. am 07.08.2013 um 09:07 Uhr\n gespeichert unter Kino", []string{"R. R."}, "de"},
 		{"posted on a date by", "Posted on September 21, 2020 by Adi Tzlil", []string{"Adi Tzlil"}, "en"},
 		{"saved by, then a date", "Gespeichert von rasos am 24. Juli 2017 - 18:55", []string{"rasos"}, ""},
 	} {
