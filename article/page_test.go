@@ -56,6 +56,7 @@ func TestPageBylines(t *testing.T) {
 		{"meta line going on past the date", `<html lang="de">`, `<p class="postmetadata">Von R. R. am 07.08.2013 um 09:07 Uhr gespeichert unter <a href="/k">Kino</a>, <a href="/f">Film</a> und weiteren Kategorien dieses kleinen Blogs über das Kino</p>`, []string{"R. R."}, FromByLine},
 		{"signature and contributor classes", "", `<div class="pane-node-signature"><span class="field-contributor"><a href="/c/m">Matthieu Hy</a></span></div>`, []string{"Matthieu Hy"}, FromClass},
 		{"photo credit is no author", "", `<div class="photoauthor"><a href="/p">ev</a></div>`, nil, ""},
+		{"date, then the author", `<html lang="de">`, `<h2>Stars <span>06.11.2023 13:30 von Olga </span></h2>`, []string{"Olga"}, FromByLine},
 		{"signed last paragraph", "", `<div class="text"><p>` + words(40) + `.</p><p>` + words(40) + `.</p><p><b><i>Stefan Wasmer</i></b></p></div>`, []string{"Stefan Wasmer"}, FromSignature},
 		{"bold last line that is no name", "", `<div class="text"><p>` + words(40) + `.</p><p>` + words(40) + `.</p><p><i>Photo credits: Jane Doe</i></p></div>`, nil, ""},
 		{"author box", "", `<div class="author-bio"><h3>Martin Junker</h3><p>Martin writes about cars.</p></div>`, []string{"Martin Junker"}, FromAuthorBox},

@@ -338,6 +338,14 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 			}
 		}
 	}
+	if lineTags[n.Data] && startsDigit(n) {
+		// "06.11.2023 13:30 von Olga"
+		if m := reDateThenBy.FindStringSubmatch(collapseSpace(nodeTextShort(n))); m != nil {
+			if names := cleanVisible(m[1], lang); len(names) > 0 {
+				return names, tierByLine, FromByLine
+			}
+		}
+	}
 	if lineTags[n.Data] && startsByWord(n) {
 		t := nodeTextShort(n)
 		if t == "" && n.Data == "p" {
@@ -368,6 +376,23 @@ var byStarts = map[string]bool{
 	"verfasst": true, "veröffentlicht": true, "erstellt": true, "publié": true, "écrit": true, "rédigé": true,
 	"escrito": true, "publicado": true, "autor": true, "autorin": true, "auteur": true, "author": true,
 	"verfasser": true, "verfasserin": true, "skriven": true, "skrevet": true, "geschreven": true, "scritto": true,
+}
+
+// reDateThenBy is a meta line giving the date, then the author.
+var reDateThenBy = regexp.MustCompile(`(?i)^\d[\d.:/\s,-]*(?:uhr\s+)?(?:von|by|par|por)\s+(\S.{0,60})$`)
+
+// startsDigit reports whether n's text starts with a digit (a date).
+func startsDigit(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode {
+			if t := strings.TrimSpace(c.Data); t != "" {
+				return t[0] >= '0' && t[0] <= '9'
+			}
+		} else if c.Type == html.ElementNode {
+			return false
+		}
+	}
+	return false
 }
 
 // startsByWord reports whether n's text starts with a word of byStarts: a
