@@ -246,8 +246,11 @@ func stripPrefixes(s, lang string) string {
 // than a name, and is no widget label, placeholder or count.
 func isName(s string) bool {
 	return strings.IndexFunc(s, unicode.IsLetter) >= 0 && len([]rune(s)) <= maxBylineRunes &&
-		!reNotAName.MatchString(s) && !reCount.MatchString(s) && !reHandle.MatchString(s)
+		!reNotAName.MatchString(s) && !reCount.MatchString(s) && !reHandle.MatchString(s) && !reWeekday.MatchString(s)
 }
+
+// reWeekday is a day's name alone, left of a date line.
+var reWeekday = regexp.MustCompile(`(?i)^(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)$`)
 
 // reHandle is a hashtag or a social handle, never a byline.
 var reHandle = regexp.MustCompile(`^[#@]\S`)

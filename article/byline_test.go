@@ -86,6 +86,7 @@ func TestCleanByline(t *testing.T) {
 		{"follow button", "Follow @erinmcunningham", nil, ""},
 		{"name split over lines", "Jane\nDoe", []string{"Jane Doe"}, ""},
 		{"first line is the byline", "Von R. R. am 07.08.2013 um 09:07 Uhr\n gespeichert unter Kino", []string{"R. R."}, "de"},
+		{"weekday alone", "Donnerstag", nil, "de"},
 		{"posted on a date by", "Posted on September 21, 2020 by Adi Tzlil", []string{"Adi Tzlil"}, "en"},
 		{"saved by, then a date", "Gespeichert von rasos am 24. Juli 2017 - 18:55", []string{"rasos"}, ""},
 	} {

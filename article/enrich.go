@@ -76,9 +76,11 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	if art, err := parser.ParseDocument(doc, base); err == nil {
 		p.Title = PlainText(art.Title())
 		if len(p.Authors) == 0 {
-			// readability reads the visible text too: its byline must be
-			// written as a person's, and no company.
-			if n := cleanVisible(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 && !allMatch(n, reCompany) && !allMatch(n, reDomain) && shownInArticle(doc, n[0]) {
+			// readability reads the visible text too, without knowing
+			// comments, sidebars or promos: its byline must be written as
+			// a person's full name (one word from it is as often a brand
+			// or a label), no company or domain, and shown outside them.
+			if n := cleanVisible(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 && !allMatch(n, reCompany) && !allMatch(n, reDomain) && shownInArticle(doc, n[0]) && len(strings.Fields(n[0])) >= 2 {
 				p.Authors, p.AuthorFrom = n, FromReadability
 			}
 		}
