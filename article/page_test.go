@@ -57,6 +57,11 @@ func TestPageBylines(t *testing.T) {
 		{"signature and contributor classes", "", `<div class="pane-node-signature"><span class="field-contributor"><a href="/c/m">Matthieu Hy</a></span></div>`, []string{"Matthieu Hy"}, FromClass},
 		{"photo credit is no author", "", `<div class="photoauthor"><a href="/p">ev</a></div>`, nil, ""},
 		{"date, then the author", `<html lang="de">`, `<h2>Stars <span>06.11.2023 13:30 von Olga </span></h2>`, []string{"Olga"}, FromByLine},
+		{"hidden byline skipped", "", `<span class="author" style="display: none">Hidden Person</span><p class="byline">By Shown Person</p>`, []string{"Shown Person"}, FromClass},
+		{"main column named sidebar is read", "", `<div id="sidebar" class="content-area"><h1>A post</h1><span class="author vcard"><a class="fn">Heiko Sauer</a></span></div>`, []string{"Heiko Sauer"}, FromHCard},
+		{"layout flag is no sidebar", "", `<div class="module_blog module_no_sidebar"><a class="vcard author"><span class="fn">Paddy</span></a></div>`, []string{"Paddy"}, FromHCard},
+		{"an article's own aside is read", "", `<article><aside><span class="article-author"><span itemprop="name">Nicolas Perriault</span></span></aside><p>text</p></article>`, []string{"Nicolas Perriault"}, FromClass},
+		{"a header is read whatever its id", "", `<header id="share-btns_containerParent"><ul class="meta"><li class="author"><a href="/a/h">Hazel Sheffield</a></li></ul></header>`, []string{"Hazel Sheffield"}, FromClass},
 		{"signed last paragraph", "", `<div class="text"><p>` + words(40) + `.</p><p>` + words(40) + `.</p><p><b><i>Stefan Wasmer</i></b></p></div>`, []string{"Stefan Wasmer"}, FromSignature},
 		{"bold last line that is no name", "", `<div class="text"><p>` + words(40) + `.</p><p>` + words(40) + `.</p><p><i>Photo credits: Jane Doe</i></p></div>`, nil, ""},
 		{"author box", "", `<div class="author-bio"><h3>Martin Junker</h3><p>Martin writes about cars.</p></div>`, []string{"Martin Junker"}, FromAuthorBox},
@@ -147,5 +152,25 @@ func TestPageBodyLatin1(t *testing.T) {
 	}
 	if p.ReadTime != 2 || !strings.Contains(p.Body, "<p>") {
 		t.Errorf("ReadTime %d body %.80q", p.ReadTime, p.Body)
+	}
+}
+
+// A blog named as its owner: the site's name is passed over for a person,
+// and kept when nothing else is shown.
+func TestPageBylineSiteName(t *testing.T) {
+	blog, _ := url.Parse("https://surfguard.blog.example/2016/11/post/")
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"only the owner's name", `<span class="byline"><span class="author vcard"><a class="url fn n" href="/author/surfguard/">surfguard</a></span></span>`, []string{"surfguard"}},
+		{"a person after the site's name", `<span class="author">Surfguard</span><p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ExtractPage([]byte(htmlPage("", tc.body)), blog)
+			if !reflect.DeepEqual(p.Authors, tc.want) {
+				t.Errorf("Authors = %q from %q, want %q", p.Authors, p.AuthorFrom, tc.want)
+			}
+		})
 	}
 }
