@@ -11,7 +11,7 @@ import (
 // extensions tell which it was, and dc:creator keeps every creator (several
 // are several authors).
 func itemAuthors(feed *gofeed.Feed, item *gofeed.Item) ([]string, string) {
-	kind := ""
+	kind, lang := "", feedLang(feed)
 	if feed != nil {
 		kind = feed.FeedType
 	}
@@ -32,28 +32,28 @@ func itemAuthors(feed *gofeed.Feed, item *gofeed.Item) ([]string, string) {
 
 	switch kind {
 	case "atom":
-		if n := cleanNames(people); len(n) > 0 {
+		if n := cleanNames(people, lang); len(n) > 0 {
 			return n, FromAtomAuthor
 		}
 	case "json":
-		if n := cleanNames(people); len(n) > 0 {
+		if n := cleanNames(people, lang); len(n) > 0 {
 			return n, FromJSONFeed
 		}
 	default:
 		// RSS: gofeed put <author> first, else dc:creator, else
 		// itunes:author into item.Authors. A person that is none of the
 		// extensions came from <author>.
-		if n := cleanNames(people); len(n) > 0 && !sameNames(n, cleanNames(creators)) && !sameNames(n, cleanNames([]string{itunes})) {
+		if n := cleanNames(people, lang); len(n) > 0 && !sameNames(n, cleanNames(creators, lang)) && !sameNames(n, cleanNames([]string{itunes}, lang)) {
 			return n, FromRSSAuthor
 		}
 	}
-	if n := cleanNames(creators); len(n) > 0 {
+	if n := cleanNames(creators, lang); len(n) > 0 {
 		return n, FromDCCreator
 	}
-	if n := cleanNames([]string{itunes}); len(n) > 0 {
+	if n := cleanNames([]string{itunes}, lang); len(n) > 0 {
 		return n, FromITunesAuthor
 	}
-	if n := cleanNames(people); len(n) > 0 {
+	if n := cleanNames(people, lang); len(n) > 0 {
 		return n, FromRSSAuthor
 	}
 	return nil, ""
@@ -71,7 +71,7 @@ func channelAuthors(feed *gofeed.Feed) ([]string, string) {
 	if len(raw) == 0 && feed.ITunesExt != nil && feed.ITunesExt.Author != "" {
 		raw = []string{feed.ITunesExt.Author}
 	}
-	if n := cleanNames(raw); len(n) > 0 {
+	if n := cleanNames(raw, feedLang(feed)); len(n) > 0 {
 		return n, FromChannel
 	}
 	return nil, ""
@@ -97,4 +97,19 @@ func sameNames(a, b []string) bool {
 		return false
 	}
 	return strings.EqualFold(a[0], b[0])
+}
+
+// feedLang is the language a feed declares (RSS <language>, dc:language,
+// Atom xml:lang, JSON Feed language), "" when none.
+func feedLang(feed *gofeed.Feed) string {
+	if feed == nil {
+		return ""
+	}
+	if feed.Language != "" {
+		return feed.Language
+	}
+	if feed.DublinCoreExt != nil && len(feed.DublinCoreExt.Language) > 0 {
+		return feed.DublinCoreExt.Language[0]
+	}
+	return ""
 }

@@ -59,7 +59,7 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	ld := parseJSONLD(gq)
 	meta := metaValues(gq)
 
-	p.Authors, p.AuthorFrom = pageAuthors(gq, ld, meta)
+	p.Authors, p.AuthorFrom = pageAuthors(gq, ld, meta, pageURL)
 	p.Comments, p.CommentsFrom = pageComments(gq, ld)
 	if body := gq.Find("body"); body.Length() > 0 {
 		var b strings.Builder
@@ -76,7 +76,11 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 	if art, err := parser.ParseDocument(doc, base); err == nil {
 		p.Title = PlainText(art.Title())
 		if len(p.Authors) == 0 {
-			if n := CleanByline(art.Byline()); len(n) > 0 {
+			// readability reads the visible text too, without knowing
+			// comments, sidebars or promos: its byline must be written as
+			// a person's full name (one word from it is as often a brand
+			// or a label), no company or domain, and shown outside them.
+			if n := cleanVisible(art.Byline(), pageLang(gq, ld, meta)); len(n) > 0 && !allMatch(n, reCompany) && !allMatch(n, reDomain) && shownInArticle(doc, n[0]) && len(strings.Fields(n[0])) >= 2 {
 				p.Authors, p.AuthorFrom = n, FromReadability
 			}
 		}
@@ -140,6 +144,7 @@ func (a *Article) Enrich(page []byte, pageURL *url.URL, opt EnrichOptions) {
 	if p.ReadTime > a.ReadTime {
 		a.ReadTime, a.From["read_time"] = p.ReadTime, FromPage
 	}
+	a.noteStated()
 	// The body replaces the content only when it holds at least as much
 	// text: a shorter one is a failed extraction, not a better article.
 	if opt.FullText && p.Body != "" && textLen(p.Body) >= textLen(a.Content) {

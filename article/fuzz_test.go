@@ -25,6 +25,13 @@ func FuzzNormalise(f *testing.F) {
 	// larger seeds live in testdata/fuzz/FuzzNormalise.
 	f.Add([]byte(rss("", `<dc:creator>By Jane Doe</dc:creator><slash:comments>3</slash:comments><content:encoded><![CDATA[<p>Hi <a href="/x">x</a></p>]]></content:encoded>`)),
 		[]byte(`<html><head><meta name="author" content="Jane"></head><body><h2 id="comments">2 Comments</h2><p>7 min read</p></body></html>`))
+	// Bylines in the wild: language-dependent "by" words, credit lines,
+	// labels before names, author boxes, nested byline classes, hCards,
+	// microdata, and a summary-only item whose read time is the page's.
+	f.Add([]byte(rss(`<language>de-DE</language>`, `<dc:creator>Von Miller</dc:creator><dc:creator>Nick Ames (now), Ed Aarons and Ben Fisher (earlier)</dc:creator><description>Short. Continue reading...</description>`)),
+		[]byte(`<html lang="de"><body><div class="author"><div class="byline author"><span class="vcard"><a class="fn" rel="author">Von Christoph Becker</a></span></div></div><h4>Autor</h4><p><a>Nikolai Huke</a></p><div class="author-bio footer"><h3>Martin Junker</h3></div></body></html>`))
+	f.Add([]byte(rss("", `<author>x@example.com (Tom McCarthy in New York)</author><content:encoded><![CDATA[<p>The post T appeared first on S.</p>]]></content:encoded>`)),
+		[]byte(`<html><head><meta property="dc:creator dcterms:creator" content="sarah-indra"><script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","author":{"@id":"#o"}},{"@id":"#o","@type":"Organization","name":"Site"}]}</script></head><body><span itemprop="author" itemscope><span itemprop="name">Jane Doe</span></span>Autor: <a>Rechtsanwalt</a> Sebastian Einbock<p>By</p></body></html>`))
 	f.Fuzz(func(t *testing.T, feedBytes, page []byte) {
 		if len(feedBytes) > maxFuzzInput || len(page) > maxFuzzInput {
 			t.Skip()

@@ -95,22 +95,22 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 }
 
 // setBody fills Content, Summary, ReadTime and StatedRead from the item's
-// content and description (either may be empty). The fullest text times the
-// read; the summary is the description, else the start of the content,
+// content and description (either may be empty). Only a body times the read
+// (see FeedBody): a summary gives no read time; the summary is the description, else the start of the content,
 // shortened to SummaryRunes. A long description with no content becomes the
 // content, so that shortening the summary loses nothing.
 func (a *Article) setBody(content, description string, base *url.URL) {
-	t := readableText(content) // parsed once: it is the costliest step here
-	if strings.TrimSpace(t) == "" {
-		t = readableText(description)
-	}
-	if strings.TrimSpace(t) != "" {
-		a.ReadTime = ReadMinutes(t)
+	ct, dt := readableText(content), readableText(description) // the costliest step here
+	if body, ok := FeedBody(ct, dt); ok {
+		a.ReadTime = ReadMinutes(body)
 		a.From["read_time"] = FromFeed
-		if n := StatedMinutes(t); n > 0 {
-			a.StatedRead = n
-		}
 	}
+	if n := StatedMinutes(ct); n > 0 {
+		a.StatedRead = n
+	} else if n := StatedMinutes(dt); n > 0 {
+		a.StatedRead = n
+	}
+	a.noteStated()
 	a.Content = Sanitize(content, base)
 	summary := Sanitize(description, base)
 	if summary == "" {

@@ -140,16 +140,47 @@ func (ld *jsonLD) byTier(f func(map[string]any) bool) {
 }
 
 // authors is the byline of the page's article node: its author (string,
-// Person, reference by @id, or a list of these).
-func (ld *jsonLD) authors() []string {
+// Person, Organization, reference by @id, or a list of these), and whether
+// every author it names is an organisation.
+func (ld *jsonLD) authors(lang string) ([]string, bool) {
 	var names []string
+	org := false
 	ld.byTier(func(n map[string]any) bool {
 		if v, ok := n["author"]; ok {
-			names = cleanNames(ld.names(v, 0))
+			names = cleanNames(ld.names(v, 0), lang)
+			org = ld.allOrgs(v, 0)
 		}
 		return len(names) > 0
 	})
-	return names
+	return names, org
+}
+
+// allOrgs reports whether an author value names only organisations.
+func (ld *jsonLD) allOrgs(v any, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			if !ld.allOrgs(x, depth+1) {
+				return false
+			}
+		}
+		return len(v) > 0
+	case map[string]any:
+		if id, ok := v["@id"].(string); ok && len(v) <= 2 {
+			if ref, ok := ld.byID[id]; ok && len(ref) > 1 {
+				v = ref
+			}
+		}
+		for _, t := range ldTypes(v) {
+			if strings.HasSuffix(t, "Organization") || t == "Corporation" || t == "WebSite" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // names resolves an author value to raw names.

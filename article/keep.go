@@ -1,9 +1,11 @@
 package article
 
-// Where a read time was counted (Article.From["read_time"]).
+// Where a read time came from (Article.From["read_time"]). A read time is
+// counted only from an article's body (see FeedBody); a summary gives none.
 const (
-	FromFeed = "feed" // the item's own content or summary
-	FromPage = "page" // the article's page, when enriched
+	FromFeed   = "feed-content" // the item's own full text
+	FromPage   = "page"         // the article's page body, when enriched
+	FromStated = "stated"       // no body: only the publisher's own "N min read" (StatedRead)
 )
 
 // KeepEnrichment carries into a, the feed's version of an article the store
@@ -32,6 +34,7 @@ func (a *Article) KeepEnrichment(prev *Article, fullText bool) {
 	if a.StatedRead == 0 {
 		a.StatedRead = prev.StatedRead
 	}
+	defer a.noteStated()
 	if fullText && prev.From["content"] == FromReadability && a.Title == prev.Title && a.Link == prev.Link {
 		a.Content = prev.Content
 		keep("content")
@@ -40,4 +43,25 @@ func (a *Article) KeepEnrichment(prev *Article, fullText bool) {
 		a.ReadTime = prev.ReadTime
 		keep("read_time")
 	}
+}
+
+// noteStated records FromStated when the article has no counted read time
+// but its publisher states one.
+func (a *Article) noteStated() {
+	if a.ReadTime == 0 && a.StatedRead > 0 {
+		if a.From == nil {
+			a.From = map[string]string{}
+		}
+		a.From["read_time"] = FromStated
+	}
+}
+
+// ShownReadTime is the read time to publish: the one counted from the
+// article's body, else the one its publisher states (stated is then true),
+// else 0, none.
+func (a *Article) ShownReadTime() (minutes int, stated bool) {
+	if a.ReadTime > 0 {
+		return a.ReadTime, false
+	}
+	return a.StatedRead, a.StatedRead > 0
 }

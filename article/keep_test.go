@@ -17,7 +17,14 @@ func TestKeepEnrichment(t *testing.T) {
 		feed     Article
 		fullText bool
 		want     Article
+		prev     *Article // enriched when nil
 	}{
+		{
+			name: "a page that gave only a stated read time: kept, labelled stated",
+			feed: Article{Title: "T", Link: "https://x.example/t", Content: "<p>summary</p>", From: map[string]string{}},
+			prev: &Article{StatedRead: 7, Title: "T", Link: "https://x.example/t", From: map[string]string{"read_time": FromStated}},
+			want: Article{StatedRead: 7, Title: "T", Link: "https://x.example/t", Content: "<p>summary</p>", From: map[string]string{"read_time": FromStated}},
+		},
 		{
 			name:     "a summary-only item keeps all the page gave",
 			feed:     Article{Title: "T", Link: "https://x.example/t", Content: "<p>summary</p>", ReadTime: 1, From: map[string]string{"read_time": FromFeed}},
@@ -43,6 +50,9 @@ func TestKeepEnrichment(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.feed
 			prev := enriched
+			if tt.prev != nil {
+				prev = *tt.prev
+			}
 			got.KeepEnrichment(&prev, tt.fullText)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)

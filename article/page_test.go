@@ -39,8 +39,51 @@ func TestPageBylines(t *testing.T) {
 		{"article:author url skipped", `<meta property="article:author" content="https://facebook.com/jane"><meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe">`, "", []string{"Jane Doe"}, FromTwitterData},
 		{"yoast written by", `<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe"><meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="7 minutes">`, "", []string{"Jane Doe"}, FromTwitterData},
 		{"rel author", "", `<div class="byline">by <a rel="author" href="/u/jane">Jane Doe</a></div>`, []string{"Jane Doe"}, FromRelAuthor},
-		{"readability byline", "", `<p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}, FromReadability},
+		{"byline class", "", `<p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}, FromClass},
 		{"dates are not bylines", `<meta name="author" content="Updated March 3, 2024">`, "", nil, ""},
+		// Every place publishers put a byline, each rule on a made-up page.
+		{"json-ld name, not url", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","url":"https://example.com/u/jane","name":"Jane Doe"}}</script>`, "", []string{"Jane Doe"}, FromJSONLD},
+		{"dc.creator", `<meta name="DC.creator" content="Jane Doe">`, "", []string{"Jane Doe"}, FromDCMeta},
+		{"dcterms in an rdfa property list", `<meta property="og:author dcterms:creator" content="Jane Doe">`, "", []string{"Jane Doe"}, FromDCMeta},
+		{"microdata author name", "", `<div itemprop="author" itemscope itemtype="https://schema.org/Person"><img src="/a.jpg"><span itemprop="name">Jane Doe</span><span itemprop="jobTitle">Reporter</span></div>`, []string{"Jane Doe"}, FromMicrodata},
+		{"hcard fn", "", `<span class="entry-meta vcard">Posted by <a class="fn n" href="/u/jane">Jane Doe</a></span>`, []string{"Jane Doe"}, FromHCard},
+		{"wordpress byline author", `<html lang="de">`, `<span class="byline author">von <a href="/author/jane/">Jana Schmidt</a></span>`, []string{"Jana Schmidt"}, FromClass},
+		{"blogger post-author in its widget", "", `<div class="widget Blog" id="Blog1"><div class="post-footer"><span class="post-author vcard">Posted by <span class="fn">Jane Doe</span></span></div></div>`, []string{"Jane Doe"}, FromHCard},
+		{"by line without markup", `<html lang="de">`, `<p><i>von Daniela Obers</i></p>`, []string{"Daniela Obers"}, FromByLine},
+		{"label then name", "", `<h5>Autor:</h5>Peter Maahn<br>`, []string{"Peter Maahn"}, FromByLine},
+		{"label heading then paragraph", "", `<h4>Autor</h4><p><a href="/p/n">Nikolai Huke</a></p>`, []string{"Nikolai Huke"}, FromByLine},
+		{"label in running text", "", `<div>Symbolgrafik: stock. Autor: <a href="/ra">Rechtsanwalt</a> Sebastian Einbock</div>`, []string{"Rechtsanwalt Sebastian Einbock"}, FromByLine},
+		{"meta line going on past the date", `<html lang="de">`, `<p class="postmetadata">Von R. R. am 07.08.2013 um 09:07 Uhr gespeichert unter <a href="/k">Kino</a>, <a href="/f">Film</a> und weiteren Kategorien dieses kleinen Blogs über das Kino</p>`, []string{"R. R."}, FromByLine},
+		{"signature and contributor classes", "", `<div class="pane-node-signature"><span class="field-contributor"><a href="/c/m">Matthieu Hy</a></span></div>`, []string{"Matthieu Hy"}, FromClass},
+		{"photo credit is no author", "", `<div class="photoauthor"><a href="/p">ev</a></div>`, nil, ""},
+		{"date, then the author", `<html lang="de">`, `<h2>Stars <span>06.11.2023 13:30 von Olga </span></h2>`, []string{"Olga"}, FromByLine},
+		{"hidden byline skipped", "", `<span class="author" style="display: none">Hidden Person</span><p class="byline">By Shown Person</p>`, []string{"Shown Person"}, FromClass},
+		{"main column named sidebar is read", "", `<div id="sidebar" class="content-area"><h1>A post</h1><span class="author vcard"><a class="fn">Heiko Sauer</a></span></div>`, []string{"Heiko Sauer"}, FromHCard},
+		{"layout flag is no sidebar", "", `<div class="module_blog module_no_sidebar"><a class="vcard author"><span class="fn">Paddy</span></a></div>`, []string{"Paddy"}, FromHCard},
+		{"an article's own aside is read", "", `<article><aside><span class="article-author"><span itemprop="name">Nicolas Perriault</span></span></aside><p>text</p></article>`, []string{"Nicolas Perriault"}, FromClass},
+		{"a header is read whatever its id", "", `<header id="share-btns_containerParent"><ul class="meta"><li class="author"><a href="/a/h">Hazel Sheffield</a></li></ul></header>`, []string{"Hazel Sheffield"}, FromClass},
+		{"signed last paragraph", "", `<div class="text"><p>` + words(40) + `.</p><p>` + words(40) + `.</p><p><b><i>Stefan Wasmer</i></b></p></div>`, []string{"Stefan Wasmer"}, FromSignature},
+		{"bold last line that is no name", "", `<div class="text"><p>` + words(40) + `.</p><p>` + words(40) + `.</p><p><i>Photo credits: Jane Doe</i></p></div>`, nil, ""},
+		{"author box", "", `<div class="author-bio"><h3>Martin Junker</h3><p>Martin writes about cars.</p></div>`, []string{"Martin Junker"}, FromAuthorBox},
+		{"comment authors are not the byline", "", `<ol class="comment-list"><li class="comment"><span class="comment-author vcard"><b class="fn">Commenter</b></span></li></ol>`, nil, ""},
+		{"sidebar author widget skipped", "", `<aside><span class="author">Other Person</span></aside><div class="sidebar"><a rel="author">Other Person</a></div>`, nil, ""},
+		{"related posts skipped", "", `<ul class="related-posts"><li><span class="author">By Other Person</span></li></ul>`, nil, ""},
+		{"teaser card skipped", "", `<a href="/other"><h3>Other story</h3><span class="autor">Von Other Person</span></a>`, nil, ""},
+		{"promo skipped", "", `<section id="contentPromo"><span class="author">by <a rel="author">Other Person</a></span></section>`, nil, ""},
+		{"headline is no name", "", `<p class="byline">Yellow Vests and I</p>`, nil, ""},
+		{"profile label is no name", "", `<a rel="author" href="/profile">Afficher mon profil complet</a>`, nil, ""},
+		// Conflicts between the metadata and what the page shows.
+		{"site name yields to a shown person", `<meta name="author" content="Example Daily"><meta property="og:site_name" content="Example Daily">`, `<span class="author-name">Lisa Petrich</span>`, []string{"Lisa Petrich"}, FromClass},
+		{"json-ld organization yields to a shown person", `<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Organization","name":"Example News"}}</script>`, `<p class="byline">By Jens Meyer</p>`, []string{"Jens Meyer"}, FromClass},
+		{"newsroom yields to a shown person", `<meta name="author" content="Landesanstalt für Wald">`, `<span itemprop="author">Joachim Hamberger</span>`, []string{"Joachim Hamberger"}, FromMicrodata},
+		{"login slug yields to a shown person", `<script type="application/ld+json">{"@type":"Article","author":"sarah-indra"}</script>`, `<span class="author">Mark Newton</span>`, []string{"Mark Newton"}, FromClass},
+		{"shown by line beats a different metadata person", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","name":"Gilles Editor"}}</script>`, `<p>Par Uriel Gadessaud</p><html lang="fr">`, []string{"Uriel Gadessaud"}, FromByLine},
+		{"metadata person kept when the page agrees", `<meta name="author" content="Jane Doe">`, `<p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}, FromMetaAuthor},
+		{"metadata person kept over a weak class", `<meta name="author" content="Jane Doe">`, `<span class="writer">Someone Else</span>`, []string{"Jane Doe"}, FromMetaAuthor},
+		{"site name kept when no person is shown", `<meta name="author" content="Example Daily"><meta property="og:site_name" content="Example Daily">`, "", []string{"Example Daily"}, FromMetaAuthor},
+		{"web agency is no byline", `<meta name="author" content="Web Commerce GmbH">`, "", nil, ""},
+		{"domain is no byline", `<meta name="author" content="news.example.de">`, "", nil, ""},
+		{"several credited, agency kept", `<html lang="de">`, `<p class="autorenzeile">Von Anna Schmidt, Jan Meier und Eva Roth, NDR</p>`, []string{"Anna Schmidt", "Jan Meier", "Eva Roth", "NDR"}, FromClass},
 		{"nothing", "", "", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,5 +152,25 @@ func TestPageBodyLatin1(t *testing.T) {
 	}
 	if p.ReadTime != 2 || !strings.Contains(p.Body, "<p>") {
 		t.Errorf("ReadTime %d body %.80q", p.ReadTime, p.Body)
+	}
+}
+
+// A blog named as its owner: the site's name is passed over for a person,
+// and kept when nothing else is shown.
+func TestPageBylineSiteName(t *testing.T) {
+	blog, _ := url.Parse("https://surfguard.blog.example/2016/11/post/")
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"only the owner's name", `<span class="byline"><span class="author vcard"><a class="url fn n" href="/author/surfguard/">surfguard</a></span></span>`, []string{"surfguard"}},
+		{"a person after the site's name", `<span class="author">Surfguard</span><p class="byline">By Jane Doe</p>`, []string{"Jane Doe"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ExtractPage([]byte(htmlPage("", tc.body)), blog)
+			if !reflect.DeepEqual(p.Authors, tc.want) {
+				t.Errorf("Authors = %q from %q, want %q", p.Authors, p.AuthorFrom, tc.want)
+			}
+		})
 	}
 }

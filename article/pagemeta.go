@@ -1,7 +1,10 @@
 package article
 
 import (
+	"net/url"
+	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -16,8 +19,10 @@ func metaValues(doc *goquery.Document) map[string][]string {
 			return
 		}
 		for _, attr := range []string{"name", "property", "itemprop"} {
-			if k, ok := s.Attr(attr); ok && k != "" {
-				k = strings.ToLower(strings.TrimSpace(k))
+			// RDFa lists several properties in one attribute:
+			// property="dc:creator dcterms:creator".
+			for _, k := range strings.Fields(s.AttrOr(attr, "")) {
+				k = strings.ToLower(k)
 				out[k] = append(out[k], content)
 			}
 		}
@@ -27,24 +32,110 @@ func metaValues(doc *goquery.Document) map[string][]string {
 
 // writtenByLabels are the twitter:labelN values Yoast and others write next
 // to the author's name in twitter:dataN.
-var writtenByLabels = []string{"written by", "geschrieben von", "écrit par", "escrito por", "scritto da", "geschreven door", "autor", "author"}
+var writtenByLabels = []string{"written by", "geschrieben von", "verfasst von", "écrit par", "escrito por", "scritto da", "geschreven door", "autor", "autorin", "auteur", "author"}
 
-// pageAuthors finds the page's byline in order of trust: JSON-LD, <meta
-// name="author">, article:author, the "Written by" twitter label, rel="author"
-// links. Readability's byline comes last, from the caller.
-func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string) ([]string, string) {
-	if n := ld.authors(); len(n) > 0 {
-		return n, FromJSONLD
+// metaAuthorKeys are the <meta> names and properties that carry the byline,
+// in order of trust.
+var metaAuthorKeys = []struct{ key, from string }{
+	{"author", FromMetaAuthor},
+	{"dc.creator", FromDCMeta},
+	{"dc:creator", FromDCMeta},
+	{"dcterms.creator", FromDCMeta},
+	{"dcterms:creator", FromDCMeta},
+	{"article:author", FromArticleMeta},
+	{"og:article:author", FromArticleMeta},
+	{"parsely-author", FromMetaAuthor},
+	{"sailthru.author", FromMetaAuthor},
+	{"byl", FromMetaAuthor},
+}
+
+// pageAuthors finds the page's byline. Its order of trust: the metadata
+// (JSON-LD author of the article node; <meta name="author">; Dublin Core;
+// article:author; Yoast's "Written by" twitter label), then what the page
+// shows (itemprop="author", rel="author", hCard fn; elements whose class or
+// id names the author or byline; a "By NAME" line), then readability's
+// byline (from the caller). Conflicts are settled against that order:
+//
+//   - when the metadata names the site or an organisation (JSON-LD
+//     Organization, og:site_name, the publisher, the host, a newsroom or
+//     company name) or a login slug ("sarah-indra"), and the page shows a
+//     person's byline, the person is the author;
+//   - when the metadata names one person and the page's own byline markup
+//     (itemprop="author", an hCard) or its "By NAME" line names another, the
+//     shown byline wins: it is what the publisher prints for readers, while
+//     metadata is often the account that uploaded the post;
+//   - a company ("Web Commerce GmbH") named only in the metadata is the web
+//     agency, not an author, and a domain ("tagesschau.de") is the site: with
+//     no person shown, no byline.
+func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) ([]string, string) {
+	lang := pageLang(doc, ld, meta)
+	names, from, org := metaAuthors(ld, meta, lang)
+	sites := siteNames(ld, meta, pageURL)
+	var vis []string
+	var visFrom string
+	visSite := false
+	if len(doc.Nodes) > 0 {
+		vis, visFrom, visSite = visibleAuthor(doc.Nodes[0], lang, func(n []string) bool { return !isSiteName(n, sites) })
 	}
-	for _, c := range []struct{ key, from string }{
-		{"author", FromMetaAuthor},
-		{"article:author", FromArticleMeta},
-		{"dc.creator", FromMetaAuthor},
-		{"parsely-author", FromMetaAuthor},
-		{"sailthru.author", FromMetaAuthor},
-	} {
-		if n := cleanNames(nonURLs(meta[c.key])); len(n) > 0 {
-			return n, c.from
+	if len(names) == 0 {
+		return vis, visFrom // the site's name, or a blog's owner named as it
+	}
+	person := len(vis) > 0 && !visSite
+	if allMatch(names, reDomain) && !person {
+		return nil, "" // "tagesschau.de": the site, and no person shown
+	}
+	weak := org || isSiteName(names, sites) || allMatch(names, reOrgName) || allMatch(names, reSlug)
+	switch {
+	case person && weak:
+		return vis, visFrom
+	case person && (visFrom == FromByLine || visFrom == FromMicrodata || visFrom == FromHCard) && !sharesName(names, vis):
+		return vis, visFrom
+	case !org && allMatch(names, reCompany) && !isSiteName(names, sites):
+		return nil, ""
+	}
+	return names, from
+}
+
+// allMatch reports whether every name matches re.
+func allMatch(names []string, re *regexp.Regexp) bool {
+	for _, n := range names {
+		if !re.MatchString(n) {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+// sharesName reports whether two bylines name someone in common: a word of
+// three letters or more of one name in the other's.
+func sharesName(a, b []string) bool {
+	words := map[string]bool{}
+	for _, n := range a {
+		for _, w := range strings.FieldsFunc(strings.ToLower(n), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if len([]rune(w)) >= 3 {
+				words[w] = true
+			}
+		}
+	}
+	for _, n := range b {
+		for _, w := range strings.FieldsFunc(strings.ToLower(n), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if words[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// metaAuthors is the byline the page's metadata gives, and whether it names
+// only organisations.
+func metaAuthors(ld *jsonLD, meta map[string][]string, lang string) ([]string, string, bool) {
+	if n, org := ld.authors(lang); len(n) > 0 {
+		return n, FromJSONLD, org
+	}
+	for _, c := range metaAuthorKeys {
+		if n := cleanNames(nonURLs(meta[c.key]), lang); len(n) > 0 {
+			return n, c.from, false
 		}
 	}
 	for i := 1; i <= 4; i++ {
@@ -56,24 +147,122 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string) ([
 		l := strings.ToLower(strings.TrimSpace(labels[0]))
 		for _, w := range writtenByLabels {
 			if l == w {
-				if names := cleanNames(data[:1]); len(names) > 0 {
-					return names, FromTwitterData
+				if names := cleanNames(data[:1], lang); len(names) > 0 {
+					return names, FromTwitterData, false
 				}
 			}
 		}
 	}
-	var rel []string
-	doc.Find(`a[rel~="author"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if n := CleanByline(s.Text()); len(n) > 0 {
-			rel = n
+	return nil, "", false
+}
+
+// pageLang is the language the page declares: <html lang>, else
+// Content-Language, else og:locale, else JSON-LD inLanguage.
+func pageLang(doc *goquery.Document, ld *jsonLD, meta map[string][]string) string {
+	if l, ok := doc.Find("html").First().Attr("lang"); ok && baseLang(l) != "" {
+		return baseLang(l)
+	}
+	for _, k := range []string{"content-language", "language", "og:locale", "dc.language"} {
+		if v := meta[k]; len(v) > 0 && baseLang(v[0]) != "" {
+			return baseLang(v[0])
+		}
+	}
+	var l string
+	doc.Find(`meta[http-equiv]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if h, _ := s.Attr("http-equiv"); strings.EqualFold(h, "content-language") {
+			l = baseLang(s.AttrOr("content", ""))
+		}
+		return l == ""
+	})
+	if l != "" {
+		return l
+	}
+	for _, n := range ld.nodes {
+		if s, ok := n["inLanguage"].(string); ok && baseLang(s) != "" {
+			return baseLang(s)
+		}
+	}
+	return ""
+}
+
+// siteNames are the names the page gives its site, squashed (see
+// squashName): the og:site_name, application-name, the JSON-LD publisher,
+// WebSite and organisations, the page's host and its labels.
+func siteNames(ld *jsonLD, meta map[string][]string, pageURL *url.URL) map[string]bool {
+	sites := map[string]bool{}
+	add := func(s string) {
+		if k := squashName(s); len(k) >= 2 {
+			sites[k] = true
+		}
+	}
+	for _, k := range []string{"og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "twitter:site", "copyright"} {
+		for _, v := range meta[k] {
+			add(strings.TrimPrefix(v, "@"))
+		}
+	}
+	for _, n := range ld.nodes {
+		for _, t := range ldTypes(n) {
+			if t == "WebSite" || strings.HasSuffix(t, "Organization") || t == "Corporation" {
+				if s, ok := n["name"].(string); ok {
+					add(s)
+				}
+			}
+		}
+		if p, ok := n["publisher"]; ok {
+			for _, s := range ld.names(p, 0) {
+				add(s)
+			}
+		}
+	}
+	if pageURL != nil {
+		host := strings.TrimPrefix(strings.ToLower(pageURL.Hostname()), "www.")
+		add(host)
+		if i := strings.IndexByte(host, '.'); i > 0 {
+			add(host[:i])
+		}
+		if parts := strings.Split(host, "."); len(parts) >= 2 {
+			add(parts[len(parts)-2])
+		}
+	}
+	return sites
+}
+
+// isSiteName reports a byline that names the site rather than a person:
+// one of sites, a domain name ("LAOLA1.at", "tagesschau.de"), or a name
+// holding a site name or held in one.
+func isSiteName(names []string, sites map[string]bool) bool {
+	for _, n := range names {
+		k := squashName(n)
+		if sites[k] || reDomain.MatchString(n) {
+			continue
+		}
+		site := false
+		for s := range sites {
+			if len(s) >= 4 && (strings.Contains(k, s) || strings.Contains(s, k)) {
+				site = true
+				break
+			}
+		}
+		if !site {
 			return false
 		}
-		return true
-	})
-	if len(rel) > 0 {
-		return rel, FromRelAuthor
 	}
-	return nil, ""
+	return len(names) > 0
+}
+
+// reDomain is a name that is a domain ("mdr.de", "hessenschau.de, Frankfurt").
+var reDomain = regexp.MustCompile(`(?i)\b[\p{L}\d-]+\.(?:de|at|ch|fr|com|net|org|eu|it|es|be|nl|uk|info|online|io|tv)\b`)
+
+// squashName lower-cases s and keeps only its letters and digits, for
+// comparing names with site names.
+func squashName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // nonURLs drops values that are URLs (article:author is often a profile

@@ -154,3 +154,69 @@ func statedFromLabel(label, data string) int {
 	}
 	return n
 }
+
+// MinFeedBodyWords is how many words a feed's text needs to count as the
+// article's body when nothing else says so (no separate content, or content
+// that only repeats the description). Summaries are shorter: WordPress
+// excerpts are 55 words, news standfirsts one or two sentences.
+const MinFeedBodyWords = 150
+
+// reTruncated is the end of a text that stops before the article does: an
+// ellipsis, "[…]", or a "Read more" / "Continue reading" link, in the
+// languages feeds write them in.
+var reTruncated = regexp.MustCompile(`(?i)(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|\bread (?:more|on|the (?:full|rest))\b.*|\bcontinue(?:s)? reading\b.*|\bkeep reading\b.*|\b(?:weiterlesen|mehr lesen|zum artikel|lire la suite|la suite|leer más|seguir leyendo|lees verder|leggi (?:tutto|di più))\b.*)\W*$`)
+
+// reAppeared is the footer WordPress SEO plugins append to every feed text,
+// excerpt or full: "The post TITLE appeared first on SITE."
+var reAppeared = regexp.MustCompile(`(?is)\s*the post .{0,300} appeared first on .{0,200}$`)
+
+// FeedBody decides whether an item's text is the article's body, from which
+// a read time may be counted, or only a summary, which gives none. content
+// and description are plain text (content:encoded / Atom content / JSON
+// content_html, and the RSS description / Atom summary / JSON summary). It
+// returns the body and true when:
+//
+//   - content has text, is neither equal to the description nor a prefix of
+//     it (a summary repeated), and does not end truncated ("…", "[…]",
+//     "Read more", "Continue reading", "Weiterlesen", "Lire la suite"…);
+//   - else the fuller of the two is untruncated and holds at least
+//     MinFeedBodyWords words (a full text in the description).
+func FeedBody(content, description string) (string, bool) {
+	c := collapseSpace(reAppeared.ReplaceAllString(content, ""))
+	d := collapseSpace(reAppeared.ReplaceAllString(description, ""))
+	if c != "" && !strings.HasPrefix(d, c) && !truncated(c) {
+		return c, true
+	}
+	t := c
+	if len(d) > len(t) {
+		t = d
+	}
+	if t == "" || truncated(t) || countWords(t) < MinFeedBodyWords {
+		return "", false
+	}
+	return t, true
+}
+
+// truncated reports a text that ends before its article does.
+func truncated(t string) bool {
+	return reTruncated.MatchString(t[runeStart(t, len(t)-80):])
+}
+
+// countWords counts words as ReadMinutes does, CJK characters as a word
+// each, stopping at limit+1.
+func countWords(t string) int {
+	n, inWord := 0, false
+	for _, r := range t {
+		switch {
+		case isCJK(r):
+			n++
+			inWord = false
+		case unicode.IsSpace(r):
+			inWord = false
+		case !inWord && (unicode.IsLetter(r) || unicode.IsNumber(r)):
+			n++
+			inWord = true
+		}
+	}
+	return n
+}

@@ -1,6 +1,8 @@
 package article
 
 import (
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -89,5 +91,116 @@ func TestStatedMinutes(t *testing.T) {
 	}
 	if got := statedFromLabel("Written by", "Jane"); got != 0 {
 		t.Errorf("other label: %d", got)
+	}
+}
+
+func TestFeedBody(t *testing.T) {
+	long := words(400)
+	for _, tc := range []struct {
+		name                 string
+		content, description string
+		want                 bool
+	}{
+		{"content beside a summary", "The water rose by two metres overnight, and the town woke to a lake.", "The water rose by two metres.", true},
+		{"short content of its own", "One line of its own.", "", true},
+		{"content repeating the description", "A standfirst of one sentence.", "A standfirst of one sentence.", false},
+		{"content a prefix of the description", "A standfirst", "A standfirst of one sentence.", false},
+		{"content ending in an ellipsis", "The start of the story …", "", false},
+		{"content ending in read more", "The start of the story. Read more", "", false},
+		{"wordpress excerpt", "The start of the story [&hellip;]", "", false},
+		{"wordpress excerpt decoded", "The start of the story […] The post Story appeared first on Site.", "", false},
+		{"full content with the plugin footer", long + " The post Story appeared first on Site.", "", true},
+		{"guardian summary", "", "Protesters gathered in the capital on Sunday. Continue reading...", false},
+		{"short description only", "", "Forty-one this year.", false},
+		{"long description only", "", long, true},
+		{"long description truncated", "", long + " …", false},
+		{"long description, german link", "", long + " Weiterlesen", false},
+		{"long description, french link", "", long + " Lire la suite »", false},
+		{"same long text in both", long, long, true},
+		{"nothing", "", "", false},
+		{"149 words only", "", words(149), false},
+		{"150 words", "", words(150), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, d := tc.content, tc.description
+			if strings.Contains(c, "&") {
+				c = htmlText(c)
+			}
+			if _, got := FeedBody(c, d); got != tc.want {
+				t.Errorf("FeedBody(%.40q, %.40q) = %v, want %v", tc.content, tc.description, got, tc.want)
+			}
+		})
+	}
+}
+
+// A read time is counted only from a body: the three ways an item reaches
+// us (content beside a summary, a full description, a summary only) and a
+// stated one kept apart.
+func TestItemReadTimeOnlyFromBody(t *testing.T) {
+	item := func(desc, content string) string {
+		return `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title><item><title>I</title><link>https://example.com/i</link>` +
+			`<description><![CDATA[` + desc + `]]></description>` + content + `</item></channel></rss>`
+	}
+	for _, tc := range []struct {
+		name       string
+		doc        string
+		want       int
+		from       string
+		wantStated int
+	}{
+		{"content:encoded", item("A summary.", `<content:encoded><![CDATA[<p>`+words(400)+`</p>]]></content:encoded>`), 2, FromFeed, 0},
+		{"full text in the description", item("<p>"+words(300)+"</p>", ""), 2, FromFeed, 0},
+		{"summary only", item("<p>Protesters gathered. <a href=\"https://example.com/i\">Continue reading...</a></p>", ""), 0, "", 0},
+		{"summary with a stated time", item("<p>A summary. 7 min read</p>", ""), 0, FromStated, 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := FromItem(testSrc, parseFeed(t, tc.doc), parseFeed(t, tc.doc).Items[0], RawExtras{})
+			if a.ReadTime != tc.want || a.From["read_time"] != tc.from || a.StatedRead != tc.wantStated {
+				t.Errorf("read time %d from %q, stated %d; want %d from %q, stated %d", a.ReadTime, a.From["read_time"], a.StatedRead, tc.want, tc.from, tc.wantStated)
+			}
+			if m, stated := a.ShownReadTime(); m != max(tc.want, tc.wantStated) || stated != (tc.want == 0 && tc.wantStated > 0) {
+				t.Errorf("ShownReadTime = %d, %v", m, stated)
+			}
+		})
+	}
+}
+
+// The seed article (README's "By Emmanuel McDammy · 2 min read") reaches us
+// three ways, each carrying or fetching its body: RSS content:encoded beside
+// a one-line description, a JSON Feed content_html, and a summary-only Atom
+// entry enriched with its page. Every way gives its byline and 2 minutes.
+func TestSeedArticleThreePaths(t *testing.T) {
+	body := "<p>" + words(400) + "</p>" // 400 words: 2 minutes at 265 a minute
+	summary := "The water rose by two metres."
+	rssDoc := rss(`<language>en</language>`, `<dc:creator>Emmanuel McDammy</dc:creator><description>`+summary+`</description><content:encoded><![CDATA[`+body+`]]></content:encoded>`)
+	jsonDoc := `{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","url":"https://example.com/posts/1","title":"Item",` +
+		`"authors":[{"name":"Emmanuel McDammy"}],"summary":"` + summary + `","content_html":"` + body + `"}]}`
+	atom := atomDoc("", `<entry><title>Item</title><id>urn:e</id><updated>2024-01-01T00:00:00Z</updated><link href="https://example.com/posts/1"/><summary>`+summary+`</summary></entry>`)
+	page := `<!DOCTYPE html><html><head><title>Item</title><meta name="author" content="Emmanuel McDammy"></head><body><article><h1>Item</h1>` +
+		strings.Repeat("<p>"+words(100)+".</p>", 4) + `</article></body></html>`
+
+	for _, tc := range []struct {
+		name, doc string
+		page      bool
+		from      string
+	}{
+		{"rss content:encoded", rssDoc, false, FromFeed},
+		{"json feed content_html", jsonDoc, false, FromFeed},
+		{"atom summary, page enriched", atom, true, FromPage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := parseFeed(t, tc.doc)
+			a := FromItem(testSrc, f, f.Items[0], RawExtras{})
+			if tc.page {
+				if a.ReadTime != 0 {
+					t.Errorf("summary timed: %d min", a.ReadTime)
+				}
+				u, _ := url.Parse(a.Link)
+				a.Enrich([]byte(page), u, EnrichOptions{})
+			}
+			if !reflect.DeepEqual(a.Authors, []string{"Emmanuel McDammy"}) || a.ReadTime != 2 || a.From["read_time"] != tc.from {
+				t.Errorf("authors %q, read time %d from %q; want Emmanuel McDammy, 2 from %q", a.Authors, a.ReadTime, a.From["read_time"], tc.from)
+			}
+		})
 	}
 }

@@ -9,10 +9,11 @@ import (
 )
 
 // byline is the short line [feed].annotate puts before each entry's content:
-// "By Emmanuel McDammy · 2 min read", unknown parts left out. It never holds
-// the comment count: counts change without the article changing, and a
-// count inside content would make every refresh look like an edit to
-// readers that compare content (the count has fields of its own).
+// "By Emmanuel McDammy · 2 min read", unknown parts left out (the read time
+// only when counted from the body, or stated by the publisher and labelled
+// so). It never holds the comment count: counts change without the article
+// changing, and a count inside content would make every refresh look like
+// an edit to readers that compare content (the count has fields of its own).
 func byline(a *article.Article) string {
 	var parts []string
 	if n := len(a.Authors); n > 0 {
@@ -22,8 +23,8 @@ func byline(a *article.Article) string {
 		}
 		parts = append(parts, "By "+names+a.Authors[n-1])
 	}
-	if a.ReadTime > 0 {
-		parts = append(parts, strconv.Itoa(a.ReadTime)+" min read")
+	if m, stated := a.ShownReadTime(); m > 0 {
+		parts = append(parts, readTimeText(m, stated))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -64,4 +65,14 @@ func commentsLink(a *article.Article) string {
 		return a.CommentsPage
 	}
 	return a.CommentsURL
+}
+
+// readTimeText is "2 min read", or "7 min read (stated)" for a time the
+// publisher stated but nobody counted.
+func readTimeText(minutes int, stated bool) string {
+	t := strconv.Itoa(minutes) + " min read"
+	if stated {
+		t += " (stated)"
+	}
+	return t
 }

@@ -215,7 +215,8 @@ func TestNewsboat(t *testing.T) {
 			if r.Title != a.Title {
 				t.Errorf("%s: title %q, want %q", u, r.Title, a.Title)
 			}
-			if len(a.Authors) > 0 && !strings.Contains(r.Author, a.Authors[0]) {
+			// newsboat shows one author: with several dc:creator, the last.
+			if len(a.Authors) > 0 && !slices.ContainsFunc(a.Authors, func(n string) bool { return strings.Contains(r.Author, n) }) {
 				t.Errorf("%s %q: author %q, want %q", u, a.Title, r.Author, a.Authors)
 			}
 		}
@@ -267,11 +268,10 @@ func TestGofeedFieldForField(t *testing.T) {
 				for _, p := range it.Authors {
 					names = append(names, p.Name)
 				}
-				wantNames := a.Authors
-				if f.ext == "rss" && len(wantNames) > 0 {
-					wantNames = []string{strings.Join(wantNames, ", ")} // one dc:creator
+				if f.ext == "rss" && it.DublinCoreExt != nil {
+					names = it.DublinCoreExt.Creator // one dc:creator per author (gofeed's Authors keeps the first)
 				}
-				check("authors", names, wantNames)
+				check("authors", names, a.Authors)
 				check("published", it.PublishedParsed.UTC(), a.Published.UTC())
 				if f.ext != "rss" || !a.Updated.Equal(a.Published) {
 					if it.UpdatedParsed != nil {

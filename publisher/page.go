@@ -46,7 +46,7 @@ func (f feedLink) Discovery() template.HTML {
 type pageItem struct {
 	Title, Link, Source, Byline string
 	Summary                     string // plain text, the first summaryWords words
-	ReadTime                    int
+	ReadTime                    string // "2 min read", "" when unknown
 	Comments                    string // "1 comment", "" when unknown
 	CommentsLink                string // the comment page, else feed
 	Date                        time.Time
@@ -145,7 +145,7 @@ func (p *Publisher) renderPage(ctx context.Context, s state, k cacheKey) ([]byte
 			title = "(untitled)"
 		}
 		d.Items = append(d.Items, pageItem{Title: title, Link: a.Link, Source: src,
-			Byline: strings.Join(a.Authors, ", "), Summary: pageSummary(&a), ReadTime: a.ReadTime,
+			Byline: strings.Join(a.Authors, ", "), Summary: pageSummary(&a), ReadTime: readTime(&a),
 			Comments: commentsText(a.Comments), CommentsLink: commentsLink(&a), Date: a.Published.UTC()})
 	}
 	var b bytes.Buffer
@@ -153,4 +153,12 @@ func (p *Publisher) renderPage(ctx context.Context, s state, k cacheKey) ([]byte
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// readTime is the article's read time as the page shows it, "" when none.
+func readTime(a *article.Article) string {
+	if m, stated := a.ShownReadTime(); m > 0 {
+		return readTimeText(m, stated)
+	}
+	return ""
 }

@@ -69,6 +69,7 @@ type atomEntry struct {
 	From       *atomSource    `xml:"source"`
 	ThrTotal   *int           `xml:"thr:total"`
 	ReadTime   int            `xml:"tributary:readTime,omitempty"`
+	StatedRead int            `xml:"tributary:statedReadTime,omitempty"`
 }
 
 func renderAtom(d *document) ([]byte, error) {
@@ -101,7 +102,7 @@ func renderAtom(d *document) ([]byte, error) {
 			// to it; one with neither gets an empty content element.
 			e.Content = &feeds.AtomContent{Type: "text"}
 		}
-		x := &atomEntry{AtomEntry: e, ReadTime: a.ReadTime, ThrTotal: a.Comments}
+		x := &atomEntry{AtomEntry: e, ReadTime: a.ReadTime, StatedRead: a.StatedRead, ThrTotal: a.Comments}
 		for _, n := range a.Authors {
 			x.Authors = append(x.Authors, atomPerson{Name: n})
 		}

@@ -19,6 +19,7 @@ type jsonItem struct {
 // out, never written as 0.
 type jsonExtension struct {
 	ReadTime     int         `json:"read_time_minutes,omitempty"`
+	StatedRead   int         `json:"stated_read_time_minutes,omitempty"`
 	CommentCount *int        `json:"comment_count,omitempty"`
 	CommentsURL  string      `json:"comments_url,omitempty"`      // the comment page, else the comment feed
 	CommentsFeed string      `json:"comments_feed_url,omitempty"` // the comment feed
@@ -68,7 +69,7 @@ func renderJSON(d *document) ([]byte, error) {
 		if a.Updated.IsZero() {
 			it.ModifiedDate = nil
 		}
-		ext := &jsonExtension{ReadTime: a.ReadTime, CommentCount: a.Comments,
+		ext := &jsonExtension{ReadTime: a.ReadTime, StatedRead: a.StatedRead, CommentCount: a.Comments,
 			CommentsURL: commentsLink(a), CommentsFeed: a.CommentsURL}
 		if a.Source != "" {
 			title, feedURL, _ := d.source(a.Source)

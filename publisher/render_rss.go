@@ -2,20 +2,19 @@ package publisher
 
 import (
 	"encoding/xml"
-	"strings"
 
 	"github.com/gorilla/feeds"
 )
 
 // rssItem wraps gorilla/feeds' RssItem (title, description, content:encoded,
 // guid, pubDate). The byline goes in dc:creator, since RSS's <author> must be
-// an email address (one element, the names joined: gofeed reads only the
-// first of several, newsboat only the last); <source> gets its url attribute and the feed's title.
+// an email address: one element per author, as Dublin Core means it
+// (feedparser and gofeed read them all; newsboat shows only the last); <source> gets its url attribute and the feed's title.
 type rssItem struct {
 	*feeds.RssItem
 	ItemLink   string        `xml:"link,omitempty"`
 	Desc       string        `xml:"description,omitempty"`
-	Creator    string        `xml:"dc:creator,omitempty"`
+	Creators   []string      `xml:"dc:creator"`
 	Categories []string      `xml:"category"`
 	Enclosure1 *rssEnclosure `xml:"enclosure"`
 	From       *rssSource    `xml:"source"`
@@ -23,6 +22,7 @@ type rssItem struct {
 	CommentRSS string        `xml:"wfw:commentRss,omitempty"` // the comment feed
 	Comments   *int          `xml:"slash:comments"`
 	ReadTime   int           `xml:"tributary:readTime,omitempty"`
+	StatedRead int           `xml:"tributary:statedReadTime,omitempty"`
 }
 
 type rssEnclosure struct {
@@ -70,8 +70,8 @@ func renderRSS(d *document) ([]byte, error) {
 		it.Author, it.Category, it.Source, it.Enclosure, it.Link, it.Description = "", "", "", nil, "", ""
 		it.PubDate = rfc1123(a.Published)
 		it.Comments = a.CommentsPage // <comments>: the comment page
-		x := &rssItem{RssItem: it, ItemLink: a.Link, Desc: a.Summary, Creator: strings.Join(a.Authors, ", "), Categories: a.Categories,
-			CommentRSS: a.CommentsURL, Comments: a.Comments, ReadTime: a.ReadTime}
+		x := &rssItem{RssItem: it, ItemLink: a.Link, Desc: a.Summary, Creators: a.Authors, Categories: a.Categories,
+			CommentRSS: a.CommentsURL, Comments: a.Comments, ReadTime: a.ReadTime, StatedRead: a.StatedRead}
 		if !a.Updated.Equal(a.Published) {
 			x.Updated = rfc3339(a.Updated)
 		}

@@ -178,6 +178,30 @@ func TestGroupMatch(t *testing.T) {
 	}
 }
 
+// Read-time bounds use the published read time: counted from the body, else
+// stated by the publisher; an article with neither matches no bound.
+func TestGroupReadTimeBounds(t *testing.T) {
+	match := groupMatch(configGroup("g", nil, nil, nil, nil, 2, 5))
+	for _, c := range []struct {
+		a    article.Article
+		want bool
+	}{
+		{article.Article{ReadTime: 3}, true},
+		{article.Article{ReadTime: 9}, false},
+		{article.Article{ReadTime: 1}, false},
+		{article.Article{StatedRead: 4}, true},
+		{article.Article{ReadTime: 9, StatedRead: 4}, false},
+		{article.Article{}, false},
+	} {
+		if got := match(&c.a); got != c.want {
+			t.Errorf("read %d stated %d: match = %v, want %v", c.a.ReadTime, c.a.StatedRead, got, c.want)
+		}
+	}
+	if m := groupMatch(configGroup("g", nil, nil, nil, nil, 0, 5)); m(&article.Article{}) {
+		t.Error("an article with no read time matched max_read_time")
+	}
+}
+
 func TestPageAndOPML(t *testing.T) {
 	cfg := testConfig()
 	h := New(cfg, sampleStore(t), nil).Handler()
@@ -257,6 +281,8 @@ func TestByline(t *testing.T) {
 		{article.Article{Authors: []string{"Emmanuel McDammy"}, ReadTime: 2, Comments: intp(1)}, "By Emmanuel McDammy · 2 min read"},
 		{article.Article{Authors: []string{"A", "B", "C"}, Comments: intp(3)}, "By A, B and C"},
 		{article.Article{ReadTime: 7}, "7 min read"},
+		{article.Article{ReadTime: 3, StatedRead: 7}, "3 min read"},
+		{article.Article{StatedRead: 7}, "7 min read (stated)"},
 		{article.Article{Comments: intp(0)}, ""},
 		{article.Article{}, ""},
 	} {

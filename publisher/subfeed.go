@@ -109,7 +109,8 @@ func hasAny(have, want []string) bool {
 
 // groupMatch is a group's test on one article, nil when it has none.
 // Keywords match case-insensitively anywhere in the title or text; an
-// article of unknown read time (0) is left out when a bound is set.
+// article with no read time (neither counted from its body nor stated by its
+// publisher) is left out when a bound is set.
 func groupMatch(g config.Group) func(*article.Article) bool {
 	include, exclude := lowerAll(g.Include), lowerAll(g.Exclude)
 	minRT, maxRT := g.MinReadTime, g.MaxReadTime
@@ -118,7 +119,7 @@ func groupMatch(g config.Group) func(*article.Article) bool {
 	}
 	return func(a *article.Article) bool {
 		if minRT > 0 || maxRT > 0 {
-			if a.ReadTime == 0 || a.ReadTime < minRT || maxRT > 0 && a.ReadTime > maxRT {
+			if rt, _ := a.ShownReadTime(); rt == 0 || rt < minRT || maxRT > 0 && rt > maxRT {
 				return false
 			}
 		}
