@@ -61,6 +61,12 @@ type Fetch struct {
 	MaxBackoff   Duration `toml:"max_backoff"`
 	UserAgent    string   `toml:"user_agent"`
 	AllowPrivate bool     `toml:"allow_private"`
+	// MaxItems is how many items of one feed are kept from each fetch, the
+	// newest: a feed listing more is cut.
+	MaxItems int `toml:"max_items"`
+	// BackgroundShare is the share of its time a scheduled fetch keeps
+	// while readers wait for a core (see fetcher/readers.go).
+	BackgroundShare float64 `toml:"background_share"`
 }
 
 // Feed is the [feed] table: what Tributary publishes.
@@ -134,6 +140,9 @@ func Defaults() Config {
 			Jitter:      Duration{time.Minute},
 			MaxInterval: Duration{24 * time.Hour},
 			MaxBackoff:  Duration{24 * time.Hour},
+			MaxItems:    1000,
+
+			BackgroundShare: 0.5,
 		},
 		Feed: Feed{
 			Title:       "Tributary",
@@ -254,6 +263,12 @@ func (c *Config) validate(pos positions) Problems {
 	}
 	if c.Fetch.MaxBackoff.Duration <= 0 {
 		bad("fetch.max_backoff", "must be positive")
+	}
+	if c.Fetch.MaxItems < 1 {
+		bad("fetch.max_items", "must be at least 1, got %d", c.Fetch.MaxItems)
+	}
+	if !(c.Fetch.BackgroundShare > 0 && c.Fetch.BackgroundShare <= 1) {
+		bad("fetch.background_share", "must be more than 0 and at most 1, got %v", c.Fetch.BackgroundShare)
 	}
 	if c.Feed.MaxItems < 1 {
 		bad("feed.max_items", "must be at least 1, got %d", c.Feed.MaxItems)

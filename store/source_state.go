@@ -35,6 +35,11 @@ type SourceState struct {
 	RedirectCount int    `json:"redirect_count,omitempty"`
 
 	EnrichFailures int `json:"enrich_failures,omitempty"`
+
+	// ItemsTotal is how many items the feed listed when last parsed, and
+	// ItemsCut how many of them, the oldest, [fetch].max_items left out.
+	ItemsTotal int `json:"items_total,omitempty"`
+	ItemsCut   int `json:"items_cut,omitempty"`
 }
 
 // FeedURL is the URL to fetch: the effective one when a redirect moved it.

@@ -41,6 +41,10 @@ type Store struct {
 
 	statsMu    sync.Mutex
 	statsCache *statsAt // see Stats
+
+	// sliceDone, when set (by tests), is called after each committed slice
+	// of an Apply.
+	sliceDone func(src string, articles int, last bool)
 }
 
 // Open opens (creating if needed) the store at path, upgrading an older
