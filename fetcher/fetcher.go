@@ -80,7 +80,7 @@ type Fetcher struct {
 	states     map[string]store.SourceState
 	pending    map[string]store.SourceState
 	flushTimer *time.Timer
-	writeMu    sync.RWMutex // orders batched state writes (Lock) against applies (RLock)
+	flushMu    sync.Mutex // held by a flush while it writes (see apply)
 	hints      map[string]feedHints
 }
 

@@ -26,7 +26,7 @@ func FuzzParseDocument(f *testing.F) {
 		if len(body) > 1<<16 {
 			return
 		}
-		fe.parseDocument(body, ctype, "http://example.com/feed")
+		fe.parseDocument(&turn{}, body, ctype, "http://example.com/feed", 1000)
 		if out, _, err := toUTF8(body, ctype); err == nil && !utf8.Valid(out) {
 			t.Errorf("toUTF8 gave invalid UTF-8 for %q", body)
 		}

@@ -9,14 +9,18 @@ import (
 // The daemon serves readers from the cores that parse feeds. Scheduled
 // fetches are background work, nobody waits for them: their CPU-heavy part
 // (parsing and normalising a document) runs for at most GOMAXPROCS-1
-// sources at once (one on two cores), and, every few items, steps aside for
-// a while when goroutines are waiting for a core. A fetch the operator asked
-// for (`tributary fetch`, Once) runs at full speed.
+// sources at once (one on two cores), and at every few items it looks
+// whether goroutines are waiting for a core. If they are, it pauses, but
+// only so long that it keeps [fetch].background_share of its time: after
+// running for w, it pauses w×(1−share)/share (w at the default 0.5), at most
+// yieldMax. So readers come first and a flood of them cannot stop
+// ingestion: each background worker keeps at least that share of the clock
+// (half a core on two cores, by default). A fetch the operator asked for
+// (`tributary fetch`, Once) runs at full speed.
 
 const (
-	yieldEvery = 4                    // items normalised between looks at the run queue
-	yieldStep  = 2 * time.Millisecond // one pause
-	yieldMax   = 100 * time.Millisecond
+	yieldEvery = 4                      // items normalised between looks at the run queue
+	yieldMax   = 100 * time.Millisecond // the longest pause
 )
 
 type bgKey struct{}
@@ -31,26 +35,70 @@ func isBackground(ctx context.Context) bool {
 	return b
 }
 
-// cpuSlot takes a slot of the background CPU work, when ctx is background;
-// release gives it back.
-func (f *Fetcher) cpuSlot(ctx context.Context) (release func()) {
-	if !isBackground(ctx) {
-		return func() {}
-	}
-	f.bgSem <- struct{}{}
-	return func() { <-f.bgSem }
+// turn is one fetch's hold on a slot of the background CPU work. The zero
+// turn (a fetch the operator asked for) never waits nor pauses.
+type turn struct {
+	f     *Fetcher
+	share float64
+	held  bool
+	since time.Time // since when the fetch has run without a pause
 }
 
-// yieldToReaders pauses a background fetch while any goroutine waits for a
-// core, up to yieldMax: readers get the CPU first, and the fetch still moves
-// on (at worst one pause per yieldEvery items).
-func yieldToReaders(ctx context.Context) {
+// cpuTurn takes a slot of the background CPU work, when ctx is background;
+// done gives it back.
+func (f *Fetcher) cpuTurn(ctx context.Context) *turn {
 	if !isBackground(ctx) {
+		return &turn{}
+	}
+	f.bgSem <- struct{}{}
+	return &turn{f: f, share: f.config().Fetch.BackgroundShare, held: true, since: time.Now()}
+}
+
+// done gives the slot back; later calls do nothing.
+func (t *turn) done() {
+	if t.held {
+		t.held = false
+		<-t.f.bgSem
+	}
+}
+
+// yield pauses a background fetch while goroutines wait for a core, for as
+// long as keeps its share of the time (see above). It holds its slot
+// meanwhile: the pause is the background's, not this source's.
+func (t *turn) yield() {
+	if !t.held {
 		return
 	}
-	for waited := time.Duration(0); waited < yieldMax && waiting() > 0; waited += yieldStep {
-		time.Sleep(yieldStep)
+	now := time.Now()
+	if waiting() > 0 {
+		if p := pauseFor(now.Sub(t.since), t.share); p > 0 {
+			time.Sleep(p)
+			now = time.Now()
+		}
 	}
+	t.since = now
+}
+
+// pauseFor is the pause after running for worked that leaves the runner
+// share of the time, at most yieldMax.
+func pauseFor(worked time.Duration, share float64) time.Duration {
+	if share <= 0 || share >= 1 {
+		return 0
+	}
+	return min(time.Duration(float64(worked)*(1-share)/share), yieldMax)
+}
+
+// pass lets the other sources waiting for background CPU work go first (a
+// big document is parsed in chunks, with passes between them), then takes
+// a slot again.
+func (t *turn) pass() {
+	if !t.held {
+		return
+	}
+	t.yield()
+	<-t.f.bgSem
+	t.f.bgSem <- struct{}{}
+	t.since = time.Now()
 }
 
 // waiting is the number of goroutines ready to run but not running.
