@@ -35,7 +35,11 @@ type SourceStatus struct {
 	Articles      int        `json:"articles"`
 	NewestArticle *time.Time `json:"newest_article"`
 	Gone          bool       `json:"gone,omitempty"` // answered 410: no longer polled
-	Failing       bool       `json:"failing"`
+	// ItemsTotal is how many items the feed listed when last parsed;
+	// ItemsCut how many of them, the oldest, [fetch].max_items left out.
+	ItemsTotal int  `json:"items_total,omitempty"`
+	ItemsCut   int  `json:"items_cut,omitempty"`
+	Failing    bool `json:"failing"`
 }
 
 // BuildReport joins cfg's sources with what st remembers of them.
@@ -68,6 +72,7 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			s.HTTPStatus = state.Status
 			s.Failures = state.Failures
 			s.Gone = state.Gone
+			s.ItemsTotal, s.ItemsCut = state.ItemsTotal, state.ItemsCut
 			s.NextFetch, s.NextReason = timePtr(state.NextAttempt), state.NextReason
 			if s.NextFetch == nil && !state.LastAttempt.IsZero() && !state.Gone {
 				// The fetcher did not say: estimate from the schedule.

@@ -73,6 +73,7 @@ type Fetcher struct {
 	hosts    *limiter // [fetch].per_host, keyed by host name
 	parseSem chan struct{}
 	bgSem    chan struct{} // background CPU work: see readers.go
+	clock    clock         // background CPU work's clock: see readers.go
 
 	running sync.Map // source name → struct{}: a source never runs twice at once
 
@@ -106,6 +107,7 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
 		hosts:    newLimiter(),
 		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 		bgSem:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		clock:    realClock,
 		states:   map[string]store.SourceState{},
 		pending:  map[string]store.SourceState{},
 		hints:    map[string]feedHints{},

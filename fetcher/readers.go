@@ -44,6 +44,15 @@ type turn struct {
 	since time.Time // since when the fetch has run without a pause
 }
 
+// clock is what a turn reads and waits with: the real one, but for tests.
+type clock struct {
+	now     func() time.Time
+	sleep   func(time.Duration)
+	waiting func() int // goroutines ready to run but not running
+}
+
+var realClock = clock{now: time.Now, sleep: time.Sleep, waiting: waiting}
+
 // cpuTurn takes a slot of the background CPU work, when ctx is background;
 // done gives it back.
 func (f *Fetcher) cpuTurn(ctx context.Context) *turn {
@@ -51,7 +60,7 @@ func (f *Fetcher) cpuTurn(ctx context.Context) *turn {
 		return &turn{}
 	}
 	f.bgSem <- struct{}{}
-	return &turn{f: f, share: f.config().Fetch.BackgroundShare, held: true, since: time.Now()}
+	return &turn{f: f, share: f.config().Fetch.BackgroundShare, held: true, since: f.clock.now()}
 }
 
 // done gives the slot back; later calls do nothing.
@@ -69,11 +78,12 @@ func (t *turn) yield() {
 	if !t.held {
 		return
 	}
-	now := time.Now()
-	if waiting() > 0 {
+	c := t.f.clock
+	now := c.now()
+	if c.waiting() > 0 {
 		if p := pauseFor(now.Sub(t.since), t.share); p > 0 {
-			time.Sleep(p)
-			now = time.Now()
+			c.sleep(p)
+			now = c.now()
 		}
 	}
 	t.since = now
@@ -98,7 +108,7 @@ func (t *turn) pass() {
 	t.yield()
 	<-t.f.bgSem
 	t.f.bgSem <- struct{}{}
-	t.since = time.Now()
+	t.since = t.f.clock.now()
 }
 
 // waiting is the number of goroutines ready to run but not running.
