@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -156,4 +157,62 @@ func (p *parsed) setItems(items []keptItem) {
 	for i, k := range items {
 		p.Feed.Items[i], p.Extras[i] = k.item, k.extras
 	}
+}
+
+// cutJSON cuts a JSON Feed listing more than maxItems items to the newest
+// (date_published, else date_modified, RFC 3339; the undated after the dated,
+// in document order) before gofeed builds an item for each: the document is
+// decoded once into raw items, and rebuilt with the kept ones. It returns
+// the document (doc itself when nothing was cut, or it is not a JSON object
+// with an items array: gofeed then says what is wrong) and the items it
+// listed.
+func cutJSON(doc []byte, maxItems int) ([]byte, int) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(doc, &top) != nil {
+		return doc, 0
+	}
+	var raw []json.RawMessage
+	if json.Unmarshal(top["items"], &raw) != nil || len(raw) <= maxItems {
+		return doc, len(raw)
+	}
+	type dated struct {
+		raw  json.RawMessage
+		date time.Time
+		seq  int
+	}
+	items := make([]dated, len(raw))
+	for i, r := range raw {
+		var d struct {
+			Published string `json:"date_published"`
+			Modified  string `json:"date_modified"`
+		}
+		json.Unmarshal(r, &d)
+		t, err := time.Parse(time.RFC3339, d.Published)
+		if err != nil {
+			t, _ = time.Parse(time.RFC3339, d.Modified)
+		}
+		items[i] = dated{r, t, i}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		di, dj := items[i].date, items[j].date
+		if di.IsZero() != dj.IsZero() {
+			return !di.IsZero()
+		}
+		return di.After(dj)
+	})
+	items = items[:maxItems]
+	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+	kept := make([]json.RawMessage, len(items))
+	for i := range items {
+		kept[i] = items[i].raw
+	}
+	var err error
+	if top["items"], err = json.Marshal(kept); err != nil {
+		return doc, len(raw)
+	}
+	out, err := json.Marshal(top)
+	if err != nil {
+		return doc, len(raw)
+	}
+	return out, len(raw)
 }

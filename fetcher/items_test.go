@@ -37,6 +37,21 @@ func bigRSS(n int, dated bool) []byte {
 	return b.Bytes()
 }
 
+// bigJSON is bigRSS as a JSON Feed.
+func bigJSON(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"version": "https://jsonfeed.org/version/1.1", "title": "Big", "items": [`)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, k := range rand.New(rand.NewPCG(3, 4)).Perm(n) {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"id": "g%d", "title": "Item %d", "content_text": "x", "date_published": %q}`, k, k, base.Add(time.Duration(k)*time.Hour).Format(time.RFC3339))
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
 // A feed listing more than [fetch].max_items items is cut to the newest
 // before normalising: by date, else in document order. The cut is logged
 // and kept in the source's state.
@@ -45,12 +60,12 @@ func TestMaxItemsKeepsNewest(t *testing.T) {
 		t.Run(fmt.Sprint("chunk=", chunk), func(t *testing.T) {
 			defer func(c int) { chunkElements = c }(chunkElements)
 			chunkElements = chunk
-			docs := map[string][]byte{"/dated": bigRSS(300, true), "/undated": bigRSS(300, false)}
+			docs := map[string][]byte{"/dated": bigRSS(300, true), "/undated": bigRSS(300, false), "/json": bigJSON(300)}
 			srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/rss+xml")
 				w.Write(docs[r.URL.Path])
 			}))
-			cfg := testConfig(src("dated", srv.URL+"/dated"), src("undated", srv.URL+"/undated"))
+			cfg := testConfig(src("dated", srv.URL+"/dated"), src("undated", srv.URL+"/undated"), src("json", srv.URL+"/json"))
 			cfg.Fetch.MaxItems = 20
 			var logs bytes.Buffer
 			st := newStore(t)
@@ -60,10 +75,15 @@ func TestMaxItemsKeepsNewest(t *testing.T) {
 					t.Fatalf("%s: %v, %d new", o.Source, o.Err, o.New)
 				}
 			}
-			for _, a := range articles(t, st, "dated") {
-				var k int
-				if fmt.Sscanf(a.Title, "Item %d", &k); k < 280 {
-					t.Errorf("dated: kept %q, not among the 20 newest", a.Title)
+			for _, name := range []string{"dated", "json"} {
+				for _, a := range articles(t, st, name) {
+					var k int
+					if fmt.Sscanf(a.Title, "Item %d", &k); k < 280 {
+						t.Errorf("%s: kept %q, not among the 20 newest", name, a.Title)
+					}
+				}
+				if s := stateOf(t, st, name); s.ItemsTotal != 300 || s.ItemsCut != 280 {
+					t.Errorf("%s state: items_total %d, items_cut %d", name, s.ItemsTotal, s.ItemsCut)
 				}
 			}
 			// Without dates: the first 20 in document order.
@@ -78,10 +98,6 @@ func TestMaxItemsKeepsNewest(t *testing.T) {
 					t.Errorf("undated: kept %q, not among the first 20", a.Title)
 				}
 			}
-			s := stateOf(t, st, "dated")
-			if s.ItemsTotal != 300 || s.ItemsCut != 280 {
-				t.Errorf("state: items_total %d, items_cut %d", s.ItemsTotal, s.ItemsCut)
-			}
 			if !strings.Contains(logs.String(), `level=WARN msg="feed cut to max_items" source=dated items=300 kept=20`) {
 				t.Errorf("no cut logged:\n%s", logs.String())
 			}
@@ -91,7 +107,7 @@ func TestMaxItemsKeepsNewest(t *testing.T) {
 
 // Items too big for the parse's bounds, or a document too big outside its
 // items, are refused before gofeed builds its tree, with an error naming
-// the source; what was stored stays.
+// the source.
 func TestAbsurdDocumentsRefused(t *testing.T) {
 	many := strings.Repeat("<x:a>1</x:a>", maxItemElements)
 	docs := map[string]string{

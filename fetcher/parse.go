@@ -46,12 +46,14 @@ func (f *Fetcher) parseDocument(t *turn, body []byte, contentType, docURL string
 	p := &parsed{}
 	var doc []byte
 	var sh shape
+	listed := 0 // items a JSON Feed listed, before cutJSON
 	json := trim[0] == '{' || trim[0] == '['
 	if json {
 		if trim[0] == '[' {
 			return nil, fmt.Errorf("%w: a JSON array, not a JSON Feed", errNotFeed)
 		}
-		doc, p.Encoding = trim, "utf-8"
+		p.Encoding = "utf-8"
+		doc, listed = cutJSON(trim, maxItems)
 	} else {
 		var err error
 		doc, p.Encoding, err = toUTF8(body, contentType)
@@ -96,7 +98,7 @@ func (f *Fetcher) parseDocument(t *turn, body []byte, contentType, docURL string
 			items = append(items, keptItem{it, extras[i], i})
 		}
 	}
-	p.Total = len(items)
+	p.Total = max(len(items), listed)
 	p.Feed = feed
 	p.setItems(newest(items, maxItems))
 	return p, nil

@@ -1,10 +1,13 @@
 // Command serve measures how fast the daemon serves /feed.atom under a
 // bounded load (50 connections for 10 s) while a fetch pass runs, against a
 // Go handler writing the same bytes from memory under the same load (in a
-// process of its own, as the daemon is). Run from
-// the repository root:
+// process of its own, as the daemon is); and how much fetching keeps under
+// the same flood: 300 sources due every 2 s, with new bytes at every fetch,
+// fetched per second without readers and under the flood, in the same run.
+// Run from the repository root:
 //
 //	go run ./bench/serve -runs 3
+//	go run ./bench/serve -runs 3 -sources 0   # the fetch-share measure alone
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tributary-feeds/tributary/bench/internal/benchutil"
@@ -32,6 +36,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs; medians are reported")
 	shareSources := flag.Int("share-sources", 300, "sources, due every -share-every with new bytes at every fetch, for the fetch-share measure (0: skip it)")
 	shareEvery := flag.Duration("share-every", 2*time.Second, "their schedule's interval")
+	shareExtra := flag.String("share-fetch", "", "more `[fetch] lines` for the fetch-share daemon, separated by ';' (\"concurrency = 16\")")
 	bgShare := flag.Float64("background-share", 0, "[fetch] background_share for the fetch-share measure (0: the default)")
 	binFlag := flag.String("bin", "", "a tributary binary to measure (default: build this checkout)")
 	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
@@ -43,7 +48,7 @@ func main() {
 		return
 	}
 	perfFile, binFile = *perfOut, *binFlag
-	share = shareSetup{*shareSources, *shareEvery, *bgShare}
+	share = shareSetup{*shareSources, *shareEvery, *bgShare, strings.ReplaceAll(*shareExtra, ";", "\n") + "\n"}
 	if err := run(*sources, *conns, *dur, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
@@ -59,6 +64,7 @@ type shareSetup struct {
 	sources int
 	every   time.Duration
 	bg      float64 // [fetch] background_share; 0: not written
+	extra   string  // more [fetch] lines
 }
 
 var share shareSetup
@@ -243,7 +249,7 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	if share.bg > 0 {
 		extra += fmt.Sprintf("background_share = %v\n", share.bg)
 	}
-	extra += os.Getenv("SHARE_EXTRA")
+	extra += share.extra
 	cfg, err := benchutil.Config(dir, addr, urls, extra)
 	if err != nil {
 		return res, err
