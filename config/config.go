@@ -64,9 +64,9 @@ type Fetch struct {
 	// MaxItems is how many items of one feed are kept from each fetch, the
 	// newest: a feed listing more is cut.
 	MaxItems int `toml:"max_items"`
-	// BackgroundShare is the share of its time a scheduled fetch keeps
-	// while readers wait for a core (see fetcher/readers.go).
-	BackgroundShare float64 `toml:"background_share"`
+	// BackgroundCores is how many cores' worth of time scheduled fetching
+	// keeps while readers wait for the CPU (see fetcher/readers.go).
+	BackgroundCores float64 `toml:"background_cores"`
 }
 
 // Feed is the [feed] table: what Tributary publishes.
@@ -142,7 +142,7 @@ func Defaults() Config {
 			MaxBackoff:  Duration{24 * time.Hour},
 			MaxItems:    1000,
 
-			BackgroundShare: 0.5,
+			BackgroundCores: 1,
 		},
 		Feed: Feed{
 			Title:       "Tributary",
@@ -267,8 +267,8 @@ func (c *Config) validate(pos positions) Problems {
 	if c.Fetch.MaxItems < 1 {
 		bad("fetch.max_items", "must be at least 1, got %d", c.Fetch.MaxItems)
 	}
-	if !(c.Fetch.BackgroundShare > 0 && c.Fetch.BackgroundShare <= 1) {
-		bad("fetch.background_share", "must be more than 0 and at most 1, got %v", c.Fetch.BackgroundShare)
+	if !(c.Fetch.BackgroundCores > 0) {
+		bad("fetch.background_cores", "must be more than 0, got %v", c.Fetch.BackgroundCores)
 	}
 	if c.Feed.MaxItems < 1 {
 		bad("feed.max_items", "must be at least 1, got %d", c.Feed.MaxItems)

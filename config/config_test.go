@@ -20,7 +20,7 @@ url = "https://go.dev/blog/feed.atom"
 		t.Errorf("store path %q not resolved against the config's folder", cfg.Store.Path)
 	}
 	if cfg.Fetch.Timeout.Duration != 30*time.Second || cfg.Fetch.Concurrency != 8 || cfg.Feed.MaxItems != 50 ||
-		cfg.Fetch.MaxItems != 1000 || cfg.Fetch.BackgroundShare != 0.5 {
+		cfg.Fetch.MaxItems != 1000 || cfg.Fetch.BackgroundCores != 1 {
 		t.Errorf("defaults not applied: %+v %+v", cfg.Fetch, cfg.Feed)
 	}
 	if got := cfg.Sources[0].EffectiveSchedule(cfg.Fetch); got != "@every 30m" {
@@ -54,9 +54,9 @@ schedule = "@sometimes"
 			"f.toml:8: source[1].url: \"ftp://b.example/feed\": only http and https URLs are fetched",
 			"f.toml:9: source[1].schedule: invalid schedule",
 		}},
-		{"fetch limits", "[fetch]\nmax_items = 0\nbackground_share = 1.5\n", []string{
+		{"fetch limits", "[fetch]\nmax_items = 0\nbackground_cores = 0\n", []string{
 			"f.toml:2: fetch.max_items: must be at least 1, got 0",
-			"f.toml:3: fetch.background_share: must be more than 0 and at most 1, got 1.5",
+			"f.toml:3: fetch.background_cores: must be more than 0, got 0",
 		}},
 		{"missing url", "[[source]]\nname = \"x\"\n", []string{"f.toml:1: source[0].url: missing"}},
 		{"bad name", "[[source]]\nname = \"Go Blog\"\nurl = \"https://x.example/\"\n", []string{"f.toml:2: source[0].name: \"Go Blog\""}},

@@ -9,17 +9,21 @@ import (
 // The daemon serves readers from the cores that parse feeds. Scheduled
 // fetches are background work, nobody waits for them: their CPU-heavy part
 // (parsing and normalising a document) runs for at most GOMAXPROCS-1
-// sources at once (one on two cores), and at every few items it looks
-// whether goroutines are waiting for a core. If they are, it pauses, but
-// only so long that it keeps [fetch].background_share of its time: after
-// running for w, it pauses w×(1−share)/share (w at the default 0.5), at most
-// yieldMax. So readers come first and a flood of them cannot stop
-// ingestion: each background worker keeps at least that share of the clock
-// (half a core on two cores, by default). A fetch the operator asked for
-// (`tributary fetch`, Once) runs at full speed.
+// sources at once (one on two cores), so readers always have a core; and at
+// every few items it looks whether goroutines are waiting for a core. While
+// they are, it pauses, but only so long that the background keeps
+// [fetch].background_cores cores' worth of the clock: each of the slots
+// keeps share = background_cores/slots of its time (at most all of it):
+// after running for w, it pauses at most w×(1−share)/share, and at most
+// yieldMax, in steps of yieldStep, going on as soon as nobody waits. So a
+// flood of readers slows ingestion but cannot stop it. With the default of
+// one core, a two-core machine's one slot never pauses, and an eight-core
+// machine's seven slots each keep a seventh of their time. A fetch the
+// operator asked for (`tributary fetch`, Once) runs at full speed.
 
 const (
 	yieldEvery = 4                      // items normalised between looks at the run queue
+	yieldStep  = 2 * time.Millisecond   // a pause is made of steps, looking again after each
 	yieldMax   = 100 * time.Millisecond // the longest pause
 )
 
@@ -39,7 +43,7 @@ func isBackground(ctx context.Context) bool {
 // turn (a fetch the operator asked for) never waits nor pauses.
 type turn struct {
 	f     *Fetcher
-	share float64
+	share float64 // of its time the fetch keeps: background_cores over the slots
 	held  bool
 	since time.Time // since when the fetch has run without a pause
 }
@@ -60,7 +64,8 @@ func (f *Fetcher) cpuTurn(ctx context.Context) *turn {
 		return &turn{}
 	}
 	f.bgSem <- struct{}{}
-	return &turn{f: f, share: f.config().Fetch.BackgroundShare, held: true, since: f.clock.now()}
+	share := min(1, f.config().Fetch.BackgroundCores/float64(cap(f.bgSem)))
+	return &turn{f: f, share: share, held: true, since: f.clock.now()}
 }
 
 // done gives the slot back; later calls do nothing.
@@ -80,13 +85,11 @@ func (t *turn) yield() {
 	}
 	c := t.f.clock
 	now := c.now()
-	if c.waiting() > 0 {
-		if p := pauseFor(now.Sub(t.since), t.share); p > 0 {
-			c.sleep(p)
-			now = c.now()
-		}
+	budget := pauseFor(now.Sub(t.since), t.share)
+	for paused := time.Duration(0); paused < budget && c.waiting() > 0; paused += yieldStep {
+		c.sleep(min(yieldStep, budget-paused))
 	}
-	t.since = now
+	t.since = c.now()
 }
 
 // pauseFor is the pause after running for worked that leaves the runner

@@ -23,7 +23,8 @@ func (c *fakeClock) clock() clock {
 }
 
 // While readers wait for a core all the time (a flood), a background fetch
-// pauses, but keeps [fetch].background_share of the clock: its work over
+// pauses, but keeps its share (background_cores over the slots) of the
+// clock: its work over
 // work plus pauses. Without readers it never pauses; a fetch the operator
 // asked for never does.
 func TestBackgroundKeepsShareUnderFlood(t *testing.T) {
@@ -43,8 +44,8 @@ func TestBackgroundKeepsShareUnderFlood(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tt.share, tt.step, tt.readers), func(t *testing.T) {
 			cfg := testConfig()
-			cfg.Fetch.BackgroundShare = tt.share
 			f := New(cfg, nil, nil)
+			cfg.Fetch.BackgroundCores = tt.share * float64(cap(f.bgSem))
 			c := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), readers: tt.readers}
 			f.clock = c.clock()
 			turn := f.cpuTurn(asBackground(context.Background()))

@@ -37,7 +37,7 @@ func main() {
 	shareSources := flag.Int("share-sources", 300, "sources, due every -share-every with new bytes at every fetch, for the fetch-share measure (0: skip it)")
 	shareEvery := flag.Duration("share-every", 2*time.Second, "their schedule's interval")
 	shareExtra := flag.String("share-fetch", "", "more `[fetch] lines` for the fetch-share daemon, separated by ';' (\"concurrency = 16\")")
-	bgShare := flag.Float64("background-share", 0, "[fetch] background_share for the fetch-share measure (0: the default)")
+	bgCores := flag.Float64("background-cores", 0, "[fetch] background_cores for the fetch-share measure (0: the default)")
 	binFlag := flag.String("bin", "", "a tributary binary to measure (default: build this checkout)")
 	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
 	bodyFile := flag.String("memory-handler", "", "internal: serve `FILE` from memory on -listen, as the memory handler's own process")
@@ -48,7 +48,7 @@ func main() {
 		return
 	}
 	perfFile, binFile = *perfOut, *binFlag
-	share = shareSetup{*shareSources, *shareEvery, *bgShare, strings.ReplaceAll(*shareExtra, ";", "\n") + "\n"}
+	share = shareSetup{*shareSources, *shareEvery, *bgCores, strings.ReplaceAll(*shareExtra, ";", "\n") + "\n"}
 	if err := run(*sources, *conns, *dur, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
@@ -63,7 +63,7 @@ var perfFile, binFile string
 type shareSetup struct {
 	sources int
 	every   time.Duration
-	bg      float64 // [fetch] background_share; 0: not written
+	bg      float64 // [fetch] background_cores; 0: not written
 	extra   string  // more [fetch] lines
 }
 
@@ -247,7 +247,7 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	}
 	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every)
 	if share.bg > 0 {
-		extra += fmt.Sprintf("background_share = %v\n", share.bg)
+		extra += fmt.Sprintf("background_cores = %v\n", share.bg)
 	}
 	extra += share.extra
 	cfg, err := benchutil.Config(dir, addr, urls, extra)
