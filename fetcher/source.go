@@ -120,7 +120,6 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	}
 
 	t := f.cpuTurn(ctx)
-	t.yield()
 	p, err := f.parseDocument(t, resp.Body, resp.Header.Get("Content-Type"), resp.URL, cfg.Fetch.MaxItems)
 	if err != nil {
 		t.done()
