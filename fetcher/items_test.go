@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,4 +195,57 @@ func TestChunkedParseMatchesWhole(t *testing.T) {
 		}
 	}
 	t.Logf("%d corpus feeds of more than one item compared", chunked)
+}
+
+// A failed fetch's state waits in the batch; the next fetch's apply writes a
+// newer state, which the batch must never put back over: not at the next
+// flush, nor from a flush running meanwhile (flushes all the time, second).
+func TestBatchedStateNeverOverwritesApplied(t *testing.T) {
+	var fail atomic.Bool
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		w.Write([]byte(rssFeed("http://example.com", "a", "b", r.URL.RawQuery)))
+	}))
+	cfg := testConfig(src("s", srv.URL+"/"))
+	st := newStore(t)
+	f := New(cfg, st, nil)
+	ctx := context.Background()
+	round := func(i int) {
+		t.Helper()
+		cfg.Sources[0].URL = fmt.Sprintf("%s/?%d", srv.URL, i) // new bytes: the success applies
+		fail.Store(true)
+		if o := f.fetch(ctx, cfg.Sources[0]); o.Err == nil {
+			t.Fatal("the failing fetch did not fail")
+		}
+		fail.Store(false)
+		if o := f.fetch(ctx, cfg.Sources[0]); o.Err != nil || o.Result != ResultNew {
+			t.Fatalf("round %d: %+v", i, o)
+		}
+		f.flush()
+		if s := stateOf(t, st, "s"); s.Error != "" || s.Failures != 0 {
+			t.Fatalf("round %d: the failed fetch's state overwrote the applied one: %+v", i, s)
+		}
+	}
+	for i := range 5 {
+		round(i)
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				f.flush()
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	for i := 5; i < 25; i++ {
+		round(i)
+	}
 }
