@@ -65,7 +65,7 @@ url = "https://new.example/rss"
 	}
 	ok := store.SourceState{Name: "river", URL: "https://river.example/feed.xml", EffectiveURL: "https://river.example/new-feed.xml",
 		LastAttempt: now.Add(-10 * time.Minute), LastSuccess: now.Add(-10 * time.Minute), Status: 200,
-		NextAttempt: now.Add(20 * time.Minute), NextReason: "schedule",
+		NextAttempt: now.Add(20 * time.Minute), NextReason: "schedule", ItemsTotal: 3000, ItemsCut: 2000,
 		EnrichAttempts: 12, EnrichFailures: 2, LastEnrichError: "page https://river.example/a: GET https://river.example/a: 404 Not Found"}
 	if _, err := st.Apply(ctx, "river", ok, arts("river", 1, 2, 5)); err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func TestReport(t *testing.T) {
 	}
 	// The JSON shape scripts rely on.
 	b, _ := json.Marshal(r)
-	for _, key := range []string{`"name":"river"`, `"url":`, `"last_success":`, `"last_error":"GET https://delta.example/atom: 503`, `"consecutive_failures":3`, `"next_fetch":`, `"next_reason":`, `"articles":3`, `"newest_article":`, `"failing":1`, `"last_attempt":null`, `"enrich_attempts":12`, `"enrich_failures":2`, `"last_enrich_error":"page https://river.example/a: GET https://river.example/a: 404 Not Found"`} {
+	for _, key := range []string{`"name":"river"`, `"url":`, `"last_success":`, `"last_error":"GET https://delta.example/atom: 503`, `"consecutive_failures":3`, `"next_fetch":`, `"next_reason":`, `"articles":3`, `"newest_article":`, `"failing":1`, `"last_attempt":null`, `"enrich_attempts":12`, `"enrich_failures":2`, `"last_enrich_error":"page https://river.example/a: GET https://river.example/a: 404 Not Found"`, `"items_total":3000,"items_cut":2000`} {
 		if !bytes.Contains(b, []byte(key)) {
 			t.Errorf("JSON lacks %s:\n%s", key, b)
 		}

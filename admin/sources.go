@@ -36,7 +36,11 @@ type SourceStatus struct {
 	Articles      int        `json:"articles"`
 	NewestArticle *time.Time `json:"newest_article"`
 	Gone          bool       `json:"gone,omitempty"` // answered 410: no longer polled
-	Failing       bool       `json:"failing"`
+	// ItemsTotal is how many items the feed listed when last parsed;
+	// ItemsCut how many of them, the oldest, [fetch].max_items left out.
+	ItemsTotal int  `json:"items_total,omitempty"`
+	ItemsCut   int  `json:"items_cut,omitempty"`
+	Failing    bool `json:"failing"`
 	// Article pages and comment feeds fetched to enrich the source's
 	// articles, those that failed, and the last failure.
 	EnrichAttempts  int    `json:"enrich_attempts"`
@@ -74,6 +78,7 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 			s.Gone = state.Gone
 			s.Failing = state.Failing()
 			s.EnrichAttempts, s.EnrichFailures, s.LastEnrichError = state.EnrichAttempts, state.EnrichFailures, state.LastEnrichError
+			s.ItemsTotal, s.ItemsCut = state.ItemsTotal, state.ItemsCut
 			s.NextFetch, s.NextReason = timePtr(state.NextAttempt), state.NextReason
 			if s.NextFetch == nil && !state.LastAttempt.IsZero() && !state.Gone {
 				// The fetcher did not say: estimate from the schedule.

@@ -73,6 +73,12 @@ type Fetch struct {
 	// EnrichBudget is how long one fetch's enrichment may take; articles
 	// left then are stored without it and enriched on a later fetch.
 	EnrichBudget Duration `toml:"enrich_budget"`
+	// MaxItems is how many items of one feed are kept from each fetch, the
+	// newest: a feed listing more is cut.
+	MaxItems int `toml:"max_items"`
+	// BackgroundCores is how many cores' worth of time scheduled fetching
+	// keeps while readers wait for the CPU (see fetcher/readers.go).
+	BackgroundCores float64 `toml:"background_cores"`
 }
 
 // Feed is the [feed] table: what Tributary publishes.
@@ -150,9 +156,11 @@ func Defaults() Config {
 			MinInterval: Duration{time.Minute},
 			MaxInterval: Duration{24 * time.Hour},
 			MaxBackoff:  Duration{24 * time.Hour},
+			MaxItems:    1000,
 
 			EnrichConcurrency: 8,
 			EnrichBudget:      Duration{time.Minute},
+			BackgroundCores:   1,
 		},
 		Feed: Feed{
 			Title:       "Tributary",
@@ -311,6 +319,12 @@ func (c *Config) validate(pos positions) Problems {
 	}
 	if c.Fetch.EnrichBudget.Duration <= 0 {
 		bad("fetch.enrich_budget", "must be positive")
+	}
+	if c.Fetch.MaxItems < 1 {
+		bad("fetch.max_items", "must be at least 1, got %d", c.Fetch.MaxItems)
+	}
+	if !(c.Fetch.BackgroundCores > 0) {
+		bad("fetch.background_cores", "must be more than 0, got %v", c.Fetch.BackgroundCores)
 	}
 	if c.Feed.MaxItems < 1 {
 		bad("feed.max_items", "must be at least 1, got %d", c.Feed.MaxItems)

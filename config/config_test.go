@@ -19,7 +19,8 @@ url = "https://go.dev/blog/feed.atom"
 	if cfg.Store.Path != "/etc/tributary/data/tributary.db" {
 		t.Errorf("store path %q not resolved against the config's folder", cfg.Store.Path)
 	}
-	if cfg.Fetch.Timeout.Duration != 30*time.Second || cfg.Fetch.Concurrency != 8 || cfg.Feed.MaxItems != 50 {
+	if cfg.Fetch.Timeout.Duration != 30*time.Second || cfg.Fetch.Concurrency != 8 || cfg.Feed.MaxItems != 50 ||
+		cfg.Fetch.MaxItems != 1000 || cfg.Fetch.BackgroundCores != 1 {
 		t.Errorf("defaults not applied: %+v %+v", cfg.Fetch, cfg.Feed)
 	}
 	if got := cfg.Sources[0].EffectiveSchedule(cfg.Fetch); got != "@every 30m" {
@@ -56,6 +57,10 @@ schedule = "@sometimes"
 			"f.toml:7: source[1].name: \"a\" is already the name of the source at line 3",
 			"f.toml:8: source[1].url: \"ftp://b.example/feed\": only http and https URLs are fetched",
 			"f.toml:9: source[1].schedule: invalid schedule",
+		}},
+		{"fetch limits", "[fetch]\nmax_items = 0\nbackground_cores = 0\n", []string{
+			"f.toml:2: fetch.max_items: must be at least 1, got 0",
+			"f.toml:3: fetch.background_cores: must be more than 0, got 0",
 		}},
 		{"missing url", "[[source]]\nname = \"x\"\n", []string{"f.toml:1: source[0].url: missing"}},
 		{"credentials in a bad url", "[[source]]\nname = \"x\"\nurl = \"ftp://me:hunter2@x.example/f?token=s3cret\"\n",

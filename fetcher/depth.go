@@ -9,23 +9,55 @@ import "bytes"
 // processing instructions and declarations (each up to its earliest possible
 // end), and reads quoted attribute values as encoding/xml does. So a true is
 // always right, and a false only asks for the exact pass.
-func depthWithin(doc []byte, limit int) bool {
-	depth := 0
+func depthWithin(doc []byte, limit int) bool { return scanShape(doc).deepest <= limit }
+
+// shape is what the byte scan learns of a document before gofeed sees it.
+// Its counts are never lower than encoding/xml's (see depthWithin).
+type shape struct {
+	deepest  int
+	elements int
+	// items are the byte ranges of the feed's items: elements named item or
+	// entry (any prefix) at the depth of the first one, at most 3 (rss >
+	// channel > item; rdf:RDF > item; feed > entry), in document order.
+	items        []span
+	itemElements int // elements inside items, all told
+	biggestItem  int // elements in the biggest item
+}
+
+// span is an item's bytes, doc[start:end], and the elements it holds.
+type span struct{ start, end, elements int }
+
+// scanShape is the byte scan behind depthWithin and the parse's bounds.
+func scanShape(doc []byte) shape {
+	var s shape
+	depth, itemDepth := 0, 0
+	open, openAt := -1, 0 // the item open now: its start, and s.elements then
+	closeItem := func(end int) {
+		n := s.elements - openAt
+		s.items = append(s.items, span{open, end, n})
+		s.itemElements += n
+		s.biggestItem = max(s.biggestItem, n)
+		open = -1
+	}
 	i := 0
 	for {
 		j := bytes.IndexByte(doc[i:], '<')
 		if j < 0 {
-			return true
+			return s
 		}
-		i += j + 1
+		lt := i + j
+		i = lt + 1
 		if i >= len(doc) {
-			return true
+			return s
 		}
 		var end int
 		switch c := doc[i]; c {
 		case '/':
-			depth--
 			end = bytes.IndexByte(doc[i:], '>')
+			if open >= 0 && depth == itemDepth && end >= 0 {
+				closeItem(i + end + 1)
+			}
+			depth--
 		case '?':
 			end = bytes.Index(doc[i:], []byte("?>"))
 		case '!':
@@ -46,18 +78,38 @@ func depthWithin(doc []byte, limit int) bool {
 		default:
 			var self bool
 			end, self = startTagEnd(doc[i:])
-			if depth++; depth > limit { // a self-closed element counts while open
-				return false
+			depth++ // a self-closed element counts while open
+			s.elements++
+			s.deepest = max(s.deepest, depth)
+			if open < 0 && end >= 0 && depth <= 3 && (itemDepth == 0 || depth == itemDepth) && isItemTag(doc[i:]) {
+				itemDepth, open, openAt = depth, lt, s.elements-1
+				if self {
+					closeItem(i + end + 1)
+				}
 			}
 			if self {
 				depth--
 			}
 		}
 		if end < 0 {
-			return true
+			return s
 		}
 		i += end + 1
 	}
+}
+
+// isItemTag reports whether the start tag whose name begins tag names an
+// item or an entry, with any prefix.
+func isItemTag(tag []byte) bool {
+	n := bytes.IndexAny(tag, " \t\r\n/>")
+	if n < 0 {
+		return false
+	}
+	name := tag[:n]
+	if c := bytes.LastIndexByte(name, ':'); c >= 0 {
+		name = name[c+1:]
+	}
+	return bytes.EqualFold(name, []byte("item")) || bytes.EqualFold(name, []byte("entry"))
 }
 
 // startTagEnd finds the '>' closing a start tag whose name begins tag, with

@@ -285,16 +285,11 @@ func (f *Fetcher) countComments(ctx context.Context, cfg *config.Config, src con
 	if err != nil {
 		return err
 	}
-	p, err := f.parseDocument(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	p, err := f.parseDocument(&turn{}, resp.Body, resp.Header.Get("Content-Type"), resp.URL, cfg.Fetch.MaxItems)
 	if err != nil {
 		return fmt.Errorf("comment feed %s: %w", u, err)
 	}
-	n := 0
-	for _, it := range p.Feed.Items {
-		if it != nil {
-			n++
-		}
-	}
+	n := p.Total // every comment, beyond max_items too
 	a.Comments = &n
 	if a.From == nil {
 		a.From = map[string]string{}

@@ -189,19 +189,19 @@ func TestEnrichBudget(t *testing.T) {
 	}
 }
 
-// clock is a settable clock for Options.Now.
-type clock struct {
+// testClock is a settable clock for Options.Now.
+type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *clock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *clock) Add(d time.Duration) {
+func (c *testClock) Add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
@@ -214,7 +214,7 @@ func TestRefusedPagesEnrichedWhenAllowed(t *testing.T) {
 	es := newEnrichServer(t, "a", "bb")
 	cfg := testConfig(config.Source{Name: "blog", URL: es.url + "/feed", Enrich: true})
 	st := newStore(t)
-	clk := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f := NewWithOptions(cfg, st, nil, Options{Now: clk.Now})
 	if o := f.Once(context.Background())[0]; o.New != 2 {
 		t.Fatalf("first fetch: %v", o)
@@ -268,7 +268,7 @@ func TestFailedPagesRetriedWithBackoff(t *testing.T) {
 		articlePage(w, r)
 	})
 	nw := newFakeNet(t, hits.wrap(mux))
-	clk := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	opts := nw.options()
 	opts.Now = clk.Now
 	cfg := testConfig(config.Source{Name: "blog", URL: "http://public.test/feed", Enrich: true})

@@ -89,6 +89,7 @@ type Fetcher struct {
 	hosts    *limiter // [fetch].per_host, keyed by host name
 	parseSem chan struct{}
 	bgSem    chan struct{} // background CPU work: see readers.go
+	clock    clock         // background CPU work's clock: see readers.go
 
 	running sync.Map // source name → *inflight: a source never runs twice at once
 
@@ -100,7 +101,7 @@ type Fetcher struct {
 	states     map[string]store.SourceState
 	pending    map[string]store.SourceState
 	flushTimer *time.Timer
-	writeMu    sync.RWMutex // orders batched state writes (Lock) against applies (RLock)
+	flushMu    sync.Mutex // held by a flush while it writes (see apply)
 	hints      map[string]feedHints
 }
 
@@ -135,6 +136,7 @@ func NewWithOptions(cfg *config.Config, st *store.Store, log *slog.Logger, opts 
 		hosts:    newLimiter(),
 		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 		bgSem:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		clock:    realClock,
 		states:   map[string]store.SourceState{},
 		pending:  map[string]store.SourceState{},
 		hints:    map[string]feedHints{},

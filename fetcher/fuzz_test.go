@@ -18,6 +18,9 @@ func FuzzParseDocument(f *testing.F) {
 		`{"a":1}`, `[1,2]`,
 		`<feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0"><entry><link rel="replies" thr:count="x"/></entry></feed>`,
 		"<rss><channel><item><title>Caf\xE9</title>",
+		`<rss version="2.0"><channel><title>t</title><item><title>1</title></item><x/><item><title>2</title><pubDate>Mon, 02 Jan 2026 10:00:00 GMT</pubDate></item><item/><item><title>3</title></item></channel><!-- <item> --></rss>`,
+		`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>t</title></channel><item><title>1</title></item><item><title>2</title></item><item><title>3</title></item></rdf:RDF>`,
+		`{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"1"},{"id":"2","date_published":"2026-01-02T00:00:00Z"},{"id":"3"}]}`,
 	} {
 		f.Add([]byte(s), "application/xml")
 	}
@@ -26,7 +29,8 @@ func FuzzParseDocument(f *testing.F) {
 		if len(body) > 1<<16 {
 			return
 		}
-		fe.parseDocument(body, ctype, "http://example.com/feed")
+		// Two items at most: documents of three are parsed in chunks.
+		fe.parseDocument(&turn{}, body, ctype, "http://example.com/feed", 2)
 		if out, _, err := toUTF8(body, ctype); err == nil && !utf8.Valid(out) {
 			t.Errorf("toUTF8 gave invalid UTF-8 for %q", body)
 		}

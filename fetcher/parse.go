@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/tributary-feeds/tributary/article"
 )
 
 // maxDepth is the deepest element nesting a feed may have. Real feeds stay
@@ -19,18 +21,21 @@ const maxDepth = 256
 
 // parsed is a fetched document understood as a feed.
 type parsed struct {
-	Feed     *gofeed.Feed
-	Raw      []rawItem // what gofeed drops, per item in document order
-	Hints    hints     // the feed's own words on how often to poll it
+	Feed     *gofeed.Feed        // its Items cut to the newest maxItems
+	Extras   []article.RawExtras // what gofeed drops, per item of Feed.Items
+	Hints    hints               // the feed's own words on how often to poll it
 	Encoding string
+	Total    int // items the document listed, before the cut
 }
 
 // errNotFeed marks documents that are not feeds at all.
 var errNotFeed = errors.New("not a feed")
 
-// parseDocument turns a fetched body into a feed: sniff, charset, depth
-// check, gofeed, and the raw pass. The caller bounds concurrency.
-func (f *Fetcher) parseDocument(body []byte, contentType, docURL string) (*parsed, error) {
+// parseDocument turns a fetched body into a feed: sniff, charset, depth and
+// size checks, gofeed (in chunks of items for a big document), the raw pass,
+// and the cut to the newest maxItems items. t is the fetch's turn at the
+// background CPU work (see readers.go); the caller bounds concurrency.
+func (f *Fetcher) parseDocument(t *turn, body []byte, contentType, docURL string, maxItems int) (*parsed, error) {
 	trim := bytes.TrimLeft(bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n")
 	if len(trim) == 0 {
 		return nil, errors.New("empty document")
@@ -40,18 +45,26 @@ func (f *Fetcher) parseDocument(body []byte, contentType, docURL string) (*parse
 	}
 	p := &parsed{}
 	var doc []byte
-	if trim[0] == '{' || trim[0] == '[' {
+	var sh shape
+	listed := 0 // items a JSON Feed listed, before cutJSON
+	json := trim[0] == '{' || trim[0] == '['
+	if json {
 		if trim[0] == '[' {
 			return nil, fmt.Errorf("%w: a JSON array, not a JSON Feed", errNotFeed)
 		}
-		doc, p.Encoding = trim, "utf-8"
+		p.Encoding = "utf-8"
+		doc, listed = cutJSON(trim, maxItems)
 	} else {
 		var err error
 		doc, p.Encoding, err = toUTF8(body, contentType)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkDepth(doc); err != nil {
+		sh = scanShape(doc)
+		if err := checkDepth(doc, sh); err != nil {
+			return nil, err
+		}
+		if err := checkSize(sh); err != nil {
 			return nil, err
 		}
 	}
@@ -61,6 +74,9 @@ func (f *Fetcher) parseDocument(body []byte, contentType, docURL string) (*parse
 		}
 		return nil, fmt.Errorf("%w: neither RSS, Atom nor JSON Feed", errNotFeed)
 	}
+	if !json && (len(sh.items) > maxItems || sh.itemElements > chunkElements) {
+		return f.parseChunks(t, p, doc, sh, maxItems)
+	}
 	feed, err := f.gofeedParse(doc)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
@@ -68,10 +84,23 @@ func (f *Fetcher) parseDocument(body []byte, contentType, docURL string) (*parse
 	if feed.FeedType == "json" && feed.FeedVersion == "" {
 		return nil, fmt.Errorf("%w: a JSON document that is not a JSON Feed", errNotFeed)
 	}
-	p.Feed = feed
+	var extras []article.RawExtras
 	if feed.FeedType != "json" {
-		p.Raw, p.Hints = rawPass(doc)
+		var raw []rawItem
+		raw, p.Hints = rawPass(doc)
+		extras = matchRaw(feed.Items, raw)
+	} else {
+		extras = make([]article.RawExtras, len(feed.Items))
 	}
+	items := make([]keptItem, 0, len(feed.Items))
+	for i, it := range feed.Items {
+		if it != nil {
+			items = append(items, keptItem{it, extras[i], i})
+		}
+	}
+	p.Total = max(len(items), listed)
+	p.Feed = feed
+	p.setItems(newest(items, maxItems))
 	return p, nil
 }
 
@@ -85,10 +114,11 @@ func (f *Fetcher) gofeedParse(doc []byte) (*gofeed.Feed, error) {
 	return p.Parse(bytes.NewReader(doc))
 }
 
-// checkDepth refuses documents nested deeper than maxDepth, with a cheap
-// token pass. Syntax errors are left for gofeed to report.
-func checkDepth(doc []byte) error {
-	if depthWithin(doc, maxDepth) {
+// checkDepth refuses documents nested deeper than maxDepth: when the byte
+// scan (sh) says they may be, an exact token pass decides. Syntax errors are
+// left for gofeed to report.
+func checkDepth(doc []byte, sh shape) error {
+	if sh.deepest <= maxDepth {
 		return nil
 	}
 	d := xml.NewDecoder(bytes.NewReader(doc))

@@ -147,35 +147,34 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		return o
 	}
 
-	release := f.cpuSlot(ctx)
-	yieldToReaders(ctx)
-	p, err := f.parseDocument(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	t := f.cpuTurn(ctx)
+	p, err := f.parseDocument(t, resp.Body, resp.Header.Get("Content-Type"), resp.URL, cfg.Fetch.MaxItems)
 	if err != nil {
-		release()
+		t.done()
 		return fail(err, 0)
 	}
 	h.hints = p.Hints
 	f.stMu.Lock()
 	f.hints[src.Name] = h
 	f.stMu.Unlock()
+	state.ItemsTotal, state.ItemsCut = p.Total, p.Total-len(p.Feed.Items)
+	if state.ItemsCut > 0 {
+		f.log.Warn("feed cut to max_items", "source", src.Name, "items", p.Total, "kept", len(p.Feed.Items))
+	}
 
 	// Relative links resolve against the feed URL: its credentials must not
 	// follow them into published articles.
 	asrc := article.Source{Name: src.Name, FeedURL: redact.PublicURL(resp.URL)}
-	raws := matchRaw(p.Feed.Items, p.Raw)
 	arts := make([]article.Article, 0, len(p.Feed.Items))
 	extras := make([]article.RawExtras, 0, len(p.Feed.Items))
 	for i, it := range p.Feed.Items {
-		if it == nil {
-			continue
-		}
 		if i%yieldEvery == 0 {
-			yieldToReaders(ctx)
+			t.yield()
 		}
-		arts = append(arts, article.FromItem(asrc, p.Feed, it, raws[i]))
-		extras = append(extras, raws[i])
+		arts = append(arts, article.FromItem(asrc, p.Feed, it, p.Extras[i]))
+		extras = append(extras, p.Extras[i])
 	}
-	release()
+	t.done()
 	// Other sources may be fetched while this one's pages are: enrichment
 	// has its own pool.
 	run.freeSlot()

@@ -48,8 +48,8 @@ func (f *Fetcher) saveState(st store.SourceState) {
 
 // flush writes the pending states in one transaction.
 func (f *Fetcher) flush() {
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
+	f.flushMu.Lock()
+	defer f.flushMu.Unlock()
 	f.stMu.Lock()
 	batch := make([]store.SourceState, 0, len(f.pending))
 	for _, st := range f.pending {
@@ -69,19 +69,23 @@ func (f *Fetcher) flush() {
 	}
 }
 
-// apply stores a source's articles with its state, in one transaction.
-// Applies of different sources run together (the store groups them into
-// shared commits); a flush of batched states waits for them, and they for it,
-// so that an older batched state never overwrites a newer applied one.
+// apply stores a source's articles with its state. Applies of different
+// sources run together (the store groups them into shared commits, and
+// slices a big one so that the others' commits go between its slices). A
+// batched state of the source still pending is older than st: it is taken
+// out of the batch, and a flush that took it already is waited for, so that
+// it never overwrites st. Flushes and applies otherwise run side by side.
 func (f *Fetcher) apply(ctx context.Context, st store.SourceState, arts []article.Article) (store.Changes, error) {
-	f.writeMu.RLock()
-	defer f.writeMu.RUnlock()
+	f.stMu.Lock()
+	delete(f.pending, st.Name)
+	f.stMu.Unlock()
+	f.flushMu.Lock()
+	f.flushMu.Unlock() // only waiting for a flush in flight
 	ch, err := f.st.ApplyGrouped(ctx, st.Name, st, arts)
 	if err != nil {
 		return ch, err
 	}
 	f.stMu.Lock()
-	delete(f.pending, st.Name) // older than what was just written
 	f.states[st.Name] = st
 	f.stMu.Unlock()
 	return ch, nil

@@ -20,11 +20,16 @@ type Changes struct {
 	Skipped   int // articles deleted by retention that the source still lists (tombstoned)
 }
 
-// Apply stores one fetched source in one transaction: its articles, their
-// indexes and its new fetch state. Either all of it is committed or none, so
-// a fresh validator (ETag, Last-Modified) is never kept for articles that
-// were not. Articles without a published time get the time they were first
-// seen; an article whose title or content changed gets a new Updated time; an
+// Apply stores one fetched source: its articles, their indexes and its new
+// fetch state. A fetch of up to sliceArticles articles is one transaction;
+// a bigger one is written in slices of that many (or of sliceBytes of text),
+// each its own transaction, so that other sources' commits go between them,
+// and the fetch state is written with the last slice only. So a fresh
+// validator (ETag, Last-Modified, body hash) is never kept for articles that
+// were not: when a slice fails, the slices before it stay, the old state
+// stays, and the next fetch brings everything again instead of a 304.
+// Articles without a published time get the time they were first seen; an
+// article whose title or content changed gets a new Updated time; an
 // unchanged one writes nothing. Articles retention deleted are skipped while
 // the source lists them; tombstones of articles it no longer lists are
 // dropped, so arts must be everything the fetch brought.
@@ -33,13 +38,36 @@ func (s *Store) Apply(ctx context.Context, src string, state SourceState, arts [
 }
 
 // ApplyGrouped is Apply for writers with many sources under way at once (the
-// fetcher): concurrent calls share one transaction, and so one fsync, as
-// bbolt's Batch groups them (waiting at most its MaxBatchDelay, 10ms, for
-// company). Each call's articles and state still commit together or not at
-// all: when one call of a group fails, the others are committed without it
+// fetcher): concurrent calls share transactions, and so fsyncs, as bbolt's
+// Batch groups them (waiting at most its MaxBatchDelay, 2ms, for company).
+// Each slice of a call still commits whole or not at all, the state with the
+// last: when one call of a group fails, the others are committed without it
 // and it is run again alone.
 func (s *Store) ApplyGrouped(ctx context.Context, src string, state SourceState, arts []article.Article) (Changes, error) {
 	return s.apply(ctx, src, state, arts, s.db.Batch)
+}
+
+// The bounds of one slice of an Apply: with them, one source's write holds
+// the store for a few tens of milliseconds at most, whatever it brought.
+const (
+	sliceArticles = 500
+	sliceBytes    = 4 << 20 // of titles, summaries and contents
+)
+
+// applySlices cuts arts into the slices Apply writes one transaction each; there
+// is always at least one (maybe empty), the one that carries the state.
+func applySlices(arts []article.Article) [][]article.Article {
+	var out [][]article.Article
+	start, size := 0, 0
+	for i := range arts {
+		n := len(arts[i].Title) + len(arts[i].Summary) + len(arts[i].Content)
+		if i > start && (i-start >= sliceArticles || size+n > sliceBytes) {
+			out = append(out, arts[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	return append(out, arts[start:])
 }
 
 // apply is Apply with the way of running the write transaction; fn may be run
@@ -55,44 +83,64 @@ func (s *Store) apply(ctx context.Context, src string, state SourceState, arts [
 	}
 	state.Name = src
 	now := s.now().UTC()
-	shown := false
-	err := update(func(tx *bolt.Tx) error {
-		ch, shown = Changes{}, false
-		listed := make(map[string]bool, len(arts))
-		tombs := tx.Bucket(bucketTombstones)
-		for i := range arts {
-			a := arts[i]
-			a.Source = src
-			listed[a.ID] = true
-			if tombs.Get([]byte(a.ID)) != nil {
-				ch.Skipped++
-				continue
-			}
-			c, err := putArticle(tx, &a, now)
-			if err != nil {
-				return fmt.Errorf("article %q: %w", short(a.ID), err)
-			}
-			switch c {
-			case changeNew:
-				ch.New++
-			case changeUpdated:
-				ch.Updated++
-			default:
-				ch.Unchanged++
-			}
-		}
-		if err := dropUnlisted(tx, src, listed); err != nil {
-			return fmt.Errorf("tombstones: %w", err)
-		}
-		var err error
-		shown, err = putState(tx, state)
-		return err
-	})
-	if err != nil {
-		return Changes{}, fmt.Errorf("store %s: %w", src, err)
+	listed := make(map[string]bool, len(arts))
+	for i := range arts {
+		listed[arts[i].ID] = true
 	}
-	if ch.New+ch.Updated > 0 || shown {
-		s.version.Add(1)
+	parts := applySlices(arts)
+	for k, part := range parts {
+		if k > 0 {
+			if err := ctx.Err(); err != nil { // the state stays as it was
+				return Changes{}, fmt.Errorf("store %s: %w", src, err)
+			}
+		}
+		last := k == len(parts)-1
+		var sc Changes
+		shown := false
+		err := update(func(tx *bolt.Tx) error {
+			sc, shown = Changes{}, false
+			tombs := tx.Bucket(bucketTombstones)
+			for i := range part {
+				a := part[i]
+				a.Source = src
+				if tombs.Get([]byte(a.ID)) != nil {
+					sc.Skipped++
+					continue
+				}
+				c, err := putArticle(tx, &a, now)
+				if err != nil {
+					return fmt.Errorf("article %q: %w", short(a.ID), err)
+				}
+				switch c {
+				case changeNew:
+					sc.New++
+				case changeUpdated:
+					sc.Updated++
+				default:
+					sc.Unchanged++
+				}
+			}
+			if !last {
+				return nil
+			}
+			if err := dropUnlisted(tx, src, listed); err != nil {
+				return fmt.Errorf("tombstones: %w", err)
+			}
+			var err error
+			shown, err = putState(tx, state)
+			return err
+		})
+		if err != nil {
+			return Changes{}, fmt.Errorf("store %s: %w", src, err)
+		}
+		if sc.New+sc.Updated > 0 || shown {
+			s.version.Add(1) // readers see each committed slice
+		}
+		ch.New, ch.Updated = ch.New+sc.New, ch.Updated+sc.Updated
+		ch.Unchanged, ch.Skipped = ch.Unchanged+sc.Unchanged, ch.Skipped+sc.Skipped
+		if s.sliceDone != nil {
+			s.sliceDone(src, len(part), last)
+		}
 	}
 	return ch, nil
 }

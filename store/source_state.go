@@ -48,6 +48,11 @@ type SourceState struct {
 	// fetch's enrichment budget ran out, or the page failed or was
 	// refused), by article id.
 	Unenriched map[string]EnrichRetry `json:"unenriched,omitempty"`
+
+	// ItemsTotal is how many items the feed listed when last parsed, and
+	// ItemsCut how many of them, the oldest, [fetch].max_items left out.
+	ItemsTotal int `json:"items_total,omitempty"`
+	ItemsCut   int `json:"items_cut,omitempty"`
 }
 
 // EnrichRetry is when an article's page is tried again.

@@ -43,6 +43,10 @@ type Store struct {
 
 	statsMu    sync.Mutex
 	statsCache *statsAt // see Stats
+
+	// sliceDone, when set (by tests), is called after each committed slice
+	// of an Apply.
+	sliceDone func(src string, articles int, last bool)
 }
 
 // Open opens the store at path, creating it only when no file is there, and

@@ -1,10 +1,13 @@
 // Command serve measures how fast the daemon serves /feed.atom under a
 // bounded load (50 connections for 10 s) while a fetch pass runs, against a
 // Go handler writing the same bytes from memory under the same load (in a
-// process of its own, as the daemon is). Run from
-// the repository root:
+// process of its own, as the daemon is); and how much fetching keeps under
+// the same flood: 300 sources due every 2 s, with new bytes at every fetch,
+// fetched per second without readers and under the flood, in the same run.
+// Run from the repository root:
 //
 //	go run ./bench/serve -runs 3
+//	go run ./bench/serve -runs 3 -sources 0   # the fetch-share measure alone
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tributary-feeds/tributary/bench/internal/benchutil"
@@ -30,6 +34,11 @@ func main() {
 	conns := flag.Int("conns", 50, "connections")
 	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
 	runs := flag.Int("runs", 3, "runs; medians are reported")
+	shareSources := flag.Int("share-sources", 300, "sources, due every -share-every with new bytes at every fetch, for the fetch-share measure (0: skip it)")
+	shareEvery := flag.Duration("share-every", 2*time.Second, "their schedule's interval")
+	shareExtra := flag.String("share-fetch", "", "more `[fetch] lines` for the fetch-share daemon, separated by ';' (\"concurrency = 16\")")
+	bgCores := flag.Float64("background-cores", 0, "[fetch] background_cores for the fetch-share measure (0: the default)")
+	binFlag := flag.String("bin", "", "a tributary binary to measure (default: build this checkout)")
 	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
 	bodyFile := flag.String("memory-handler", "", "internal: serve `FILE` from memory on -listen, as the memory handler's own process")
 	listen := flag.String("listen", "", "internal: the memory handler's address")
@@ -38,7 +47,8 @@ func main() {
 		memoryHandler(*bodyFile, *listen)
 		return
 	}
-	perfFile = *perfOut
+	perfFile, binFile = *perfOut, *binFlag
+	share = shareSetup{*shareSources, *shareEvery, *bgCores, strings.ReplaceAll(*shareExtra, ";", "\n") + "\n"}
 	if err := run(*sources, *conns, *dur, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
@@ -47,7 +57,17 @@ func main() {
 
 const maxRequests = 2_000_000 // a bound on each run, besides its duration
 
-var perfFile string
+var perfFile, binFile string
+
+// shareSetup is the fetch-share measure's: sources due every interval.
+type shareSetup struct {
+	sources int
+	every   time.Duration
+	bg      float64 // [fetch] background_cores; 0: not written
+	extra   string  // more [fetch] lines
+}
+
+var share shareSetup
 
 func run(sources, conns int, dur time.Duration, runs int) error {
 	tmp, err := os.MkdirTemp("", "tributary-bench-serve")
@@ -55,9 +75,11 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bin, err := benchutil.Build(tmp)
-	if err != nil {
-		return err
+	bin := binFile
+	if bin == "" {
+		if bin, err = benchutil.Build(tmp); err != nil {
+			return err
+		}
 	}
 	srv, err := feedgen.Start(sources, 20)
 	if err != nil {
@@ -67,11 +89,31 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 	fmt.Printf("machine: %d cores, %s; %d connections for %v; daemon fetching %d sources meanwhile\n",
 		runtime.NumCPU(), runtime.Version(), conns, dur, sources)
 
-	var ours, mem, idles []float64
-	var p99s, idleP99s []time.Duration
+	var shareSrv *feedgen.Server
+	if share.sources > 0 {
+		if shareSrv, err = feedgen.Start(share.sources, 20); err != nil {
+			return err
+		}
+		shareSrv.Changing = true
+		defer shareSrv.Close()
+	}
+	var ours, mem, idles, ratios []float64
+	var p99s, idleP99s, shareP99s []time.Duration
 	for r := range runs {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", r))
 		os.MkdirAll(dir, 0o755)
+		if shareSrv != nil {
+			s, err := measureShare(bin, filepath.Join(dir, "share"), shareSrv, conns, dur)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("run %d: fetching %d sources due every %v: %.1f fetches/s unloaded, %.1f during the flood (ratio %.2f); /feed.atom meanwhile %.0f req/s, p99 %v\n",
+				r+1, share.sources, share.every, s.unloaded, s.loaded, s.loaded/s.unloaded, s.load.RPS(), s.load.P99.Round(time.Microsecond))
+			ratios, shareP99s = append(ratios, s.loaded/s.unloaded), append(shareP99s, s.load.P99)
+		}
+		if sources == 0 {
+			continue
+		}
 		addr, err := freeAddr()
 		if err != nil {
 			return err
@@ -164,14 +206,77 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		}
 		ours, mem, p99s = append(ours, d.RPS()), append(mem, m.RPS()), append(p99s, d.P99)
 		idles, idleP99s = append(idles, idle.RPS()), append(idleP99s, idle.P99)
+
 	}
 	o, m, i := benchutil.MedianF(ours), benchutil.MedianF(mem), benchutil.MedianF(idles)
 	fmt.Printf("\nmedian of %d runs (%d cores):\n", runs, runtime.NumCPU())
+	if sources == 0 {
+		m = 1
+	}
 	fmt.Printf("  during a fetch pass: tributary %.0f req/s, ratio to the memory handler %.2f (target ≥ 0.80); p99 %v (target < 50ms)\n",
 		o, o/m, benchutil.Median(p99s).Round(time.Microsecond))
 	fmt.Printf("  after it:            tributary %.0f req/s, ratio %.2f; p99 %v\n", i, i/m, benchutil.Median(idleP99s).Round(time.Microsecond))
 	fmt.Printf("  memory handler:      %.0f req/s\n", m)
+	if shareSrv != nil {
+		fmt.Printf("  fetching under the flood: %.2f of its unloaded rate (target ≥ 0.40); /feed.atom p99 %v (target < 50ms)\n",
+			benchutil.MedianF(ratios), benchutil.Median(shareP99s).Round(time.Microsecond))
+	}
 	return nil
+}
+
+// shareResult is one fetch-share measure: fetches per second without
+// readers and under the flood, and the flood's figures.
+type shareResult struct {
+	unloaded, loaded float64
+	load             benchutil.LoadResult
+}
+
+// measureShare runs the daemon on srv's sources, due every share.every, and
+// counts the fetches (requests to srv) in dur without readers, then in dur
+// under the flood of conns connections on /feed.atom.
+func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Duration) (shareResult, error) {
+	var res shareResult
+	os.MkdirAll(dir, 0o755)
+	addr, err := freeAddr()
+	if err != nil {
+		return res, err
+	}
+	urls := make([]string, share.sources)
+	for i := range urls {
+		urls[i] = srv.FeedURL(i)
+	}
+	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every)
+	if share.bg > 0 {
+		extra += fmt.Sprintf("background_cores = %v\n", share.bg)
+	}
+	extra += share.extra
+	cfg, err := benchutil.Config(dir, addr, urls, extra)
+	if err != nil {
+		return res, err
+	}
+	daemon := exec.Command(bin, "run", "--config", cfg)
+	daemon.Stderr = io.Discard
+	if err := daemon.Start(); err != nil {
+		return res, err
+	}
+	defer func() { daemon.Process.Kill(); daemon.Wait() }()
+	feedURL := "http://" + addr + "/feed.atom"
+	if _, err := waitBody(feedURL); err != nil {
+		return res, err
+	}
+	// Past the first pass (every source fetched once), then a little more.
+	start := srv.Requests.Load()
+	for deadline := time.Now().Add(2 * time.Minute); srv.Requests.Load()-start < int64(share.sources) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
+	n0, t0 := srv.Requests.Load(), time.Now()
+	time.Sleep(dur)
+	res.unloaded = float64(srv.Requests.Load()-n0) / time.Since(t0).Seconds()
+	n1, t1 := srv.Requests.Load(), time.Now()
+	res.load = benchutil.Load(feedURL, conns, dur, maxRequests, nil)
+	res.loaded = float64(srv.Requests.Load()-n1) / time.Since(t1).Seconds()
+	return res, nil
 }
 
 func freeAddr() (string, error) {

@@ -5,6 +5,7 @@
 package feedgen
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"net"
@@ -66,6 +67,10 @@ func body(i, j int) string {
 type Server struct {
 	Items int
 	URL   string // http://127.0.0.1:PORT
+	// Changing, set before the first request, makes every answer new bytes
+	// (a comment numbering the request after the XML declaration) without
+	// an ETag: each fetch parses and normalises the whole feed again.
+	Changing bool
 
 	Requests, NotModified atomic.Int64
 
@@ -110,6 +115,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	i, err := strconv.Atoi(name)
 	if err != nil || i < 0 || i >= len(s.docs) {
 		http.NotFound(w, r)
+		return
+	}
+	if s.Changing {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		doc := s.docs[i]
+		k := bytes.IndexByte(doc, '\n') + 1
+		w.Write(doc[:k])
+		fmt.Fprintf(w, "<!-- request %d -->\n", s.Requests.Load())
+		w.Write(doc[k:])
 		return
 	}
 	w.Header().Set("ETag", s.etags[i])
