@@ -13,12 +13,11 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
-	"github.com/tributary-feeds/tributary/store"
 )
 
 // Publisher renders and serves what the store holds.
 type Publisher struct {
-	st  *store.Store
+	st  Store
 	log *slog.Logger
 
 	mu           sync.RWMutex
@@ -58,7 +57,7 @@ func (p *Publisher) CacheUsage() (bytes int64, evictions uint64) {
 }
 
 // New returns a Publisher of st's articles, shaped by cfg.
-func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Publisher {
+func New(cfg *config.Config, st Store, log *slog.Logger) *Publisher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

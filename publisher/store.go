@@ -1,0 +1,27 @@
+package publisher
+
+import (
+	"context"
+	"time"
+
+	"github.com/tributary-feeds/tributary/article"
+	"github.com/tributary-feeds/tributary/store"
+)
+
+// Store is what the publisher uses of the store: pages of the newest
+// articles, sources' states, readers' page cursors checked, and word of
+// changes. Any backend of store's contract (store.Backend) implements it.
+type Store interface {
+	// Newest returns up to n articles matching f after the cursor, and the
+	// cursor of the next page.
+	Newest(ctx context.Context, n int, f store.Filter, after store.Cursor) ([]article.Article, store.Cursor, error)
+	// CheckCursor refuses, with store.ErrInvalidCursor, a cursor that is
+	// malformed or names no stored position.
+	CheckCursor(ctx context.Context, c store.Cursor) error
+	// Sources returns every stored source's state.
+	Sources(ctx context.Context) ([]store.SourceState, error)
+	// Created is when the store was created: an empty feed is as old.
+	Created() time.Time
+	// Version changes whenever what would be published changes.
+	Version() uint64
+}
