@@ -22,6 +22,12 @@ type Store interface {
 	Sources(ctx context.Context) ([]store.SourceState, error)
 	// Created is when the store was created: an empty feed is as old.
 	Created() time.Time
-	// Version changes whenever what would be published changes.
+	// Version changes whenever what would be published changes. It costs
+	// no I/O (the render cache reads it on every request, to tell a
+	// current render from an old one); it may lag other daemons' commits
+	// by as long as word of them takes to arrive.
 	Version() uint64
+	// Watch waits until the version is not since and returns it; its
+	// error is ctx's. Run's WebSub pings wait on it.
+	Watch(ctx context.Context, since uint64) (uint64, error)
 }

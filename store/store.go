@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,7 +37,7 @@ type Store struct {
 	db      *bolt.DB
 	path    string
 	now     func() time.Time
-	version atomic.Uint64
+	version versionClock
 	created time.Time
 
 	statsMu    sync.Mutex
