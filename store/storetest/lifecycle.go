@@ -83,6 +83,22 @@ func testWatch(t *testing.T, open Open) {
 	if v, err := st.Watch(ctx, v0); v != v1 || err != nil {
 		t.Errorf("Watch of a passed version: %d, %v; want %d at once", v, err, v1)
 	}
+	// Retention's deletions are changes too.
+	go func() {
+		v, _ := st.Watch(ctx, v1)
+		woke <- v
+	}()
+	if res, err := st.Sweep(ctx, store.RetentionPolicy{}); err != nil || res.Orphaned != 1 {
+		t.Fatalf("sweep of the orphan: %+v %v", res, err)
+	}
+	select {
+	case v := <-woke:
+		if v == v1 {
+			t.Errorf("Watch woke for a sweep with the version it was given, %d", v)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Watch did not wake for a sweep that deleted an article")
+	}
 }
 
 // Backup writes a copy while the store is in use.
