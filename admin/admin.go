@@ -15,12 +15,11 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
-	"github.com/tributary-feeds/tributary/store"
 )
 
 // Admin serves the operator endpoints of one daemon.
 type Admin struct {
-	st     *store.Store
+	st     Store
 	cfg    atomic.Pointer[config.Config]
 	reload func(context.Context) error
 	fetch  FetchFunc
@@ -31,7 +30,7 @@ type Admin struct {
 // New returns the admin endpoints for a daemon running cfg over st. reload
 // re-reads the configuration; its error (config.Problems when the new file
 // is invalid) is reported to the caller. It may be nil: reload is then refused.
-func New(cfg *config.Config, st *store.Store, reload func(context.Context) error, log *slog.Logger) *Admin {
+func New(cfg *config.Config, st Store, reload func(context.Context) error, log *slog.Logger) *Admin {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

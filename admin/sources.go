@@ -49,7 +49,7 @@ type SourceStatus struct {
 }
 
 // BuildReport joins cfg's sources with what st remembers of them.
-func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now time.Time) (Report, error) {
+func BuildReport(ctx context.Context, cfg *config.Config, st Store, now time.Time) (Report, error) {
 	byName, err := statesByName(ctx, st)
 	if err != nil {
 		return Report{}, err
@@ -105,7 +105,7 @@ func BuildReport(ctx context.Context, cfg *config.Config, st *store.Store, now t
 // CountFailing is how many of cfg's sources are failing (as the report's
 // top-level failing counts them) and how many there are, reading only the
 // sources' states: cheap enough for every view of the HTML page.
-func CountFailing(ctx context.Context, cfg *config.Config, st *store.Store) (failing, total int, err error) {
+func CountFailing(ctx context.Context, cfg *config.Config, st States) (failing, total int, err error) {
 	byName, err := statesByName(ctx, st)
 	if err != nil {
 		return 0, 0, err
@@ -119,7 +119,7 @@ func CountFailing(ctx context.Context, cfg *config.Config, st *store.Store) (fai
 }
 
 // statesByName is every stored source state, by source name.
-func statesByName(ctx context.Context, st *store.Store) (map[string]store.SourceState, error) {
+func statesByName(ctx context.Context, st States) (map[string]store.SourceState, error) {
 	states, err := st.Sources(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("source status: %w", err)

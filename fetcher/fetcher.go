@@ -71,7 +71,7 @@ func (o Outcome) String() string {
 
 // Fetcher fetches the configured sources into a store.
 type Fetcher struct {
-	st  *store.Store
+	st  Store
 	log *slog.Logger
 
 	// client fetches feeds, pages and comment feeds; its transport checks
@@ -114,12 +114,12 @@ func (f *Fetcher) Observe(fn func(Outcome)) {
 }
 
 // New returns a Fetcher for cfg's sources, storing into st.
-func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Fetcher {
+func New(cfg *config.Config, st Store, log *slog.Logger) *Fetcher {
 	return NewWithOptions(cfg, st, log, Options{})
 }
 
 // NewWithOptions is New with settings that are not configuration.
-func NewWithOptions(cfg *config.Config, st *store.Store, log *slog.Logger, opts Options) *Fetcher {
+func NewWithOptions(cfg *config.Config, st Store, log *slog.Logger, opts Options) *Fetcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

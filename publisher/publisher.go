@@ -13,12 +13,11 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
-	"github.com/tributary-feeds/tributary/store"
 )
 
 // Publisher renders and serves what the store holds.
 type Publisher struct {
-	st  *store.Store
+	st  Store
 	log *slog.Logger
 
 	mu           sync.RWMutex
@@ -38,11 +37,13 @@ type Publisher struct {
 	// flight (tests make the render race deterministic with it).
 	testHookMiss func()
 
-	// pollEvery is how often Run looks at the store's version; ping is the
-	// client that pings the hub.
-	pollEvery time.Duration
-	ping      *http.Client
-	now       func() time.Time
+	// settle is the least time between two of Run's rounds of renders and
+	// pings; reloaded tells Run of a Reload; ping is the client that pings
+	// the hub.
+	settle   time.Duration
+	reloaded chan struct{}
+	ping     *http.Client
+	now      func() time.Time
 }
 
 // CacheStats reports the render cache's hits and misses since start.
@@ -58,11 +59,11 @@ func (p *Publisher) CacheUsage() (bytes int64, evictions uint64) {
 }
 
 // New returns a Publisher of st's articles, shaped by cfg.
-func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Publisher {
+func New(cfg *config.Config, st Store, log *slog.Logger) *Publisher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &Publisher{st: st, log: log, pollEvery: time.Second, now: time.Now,
+	p := &Publisher{st: st, log: log, settle: time.Second, reloaded: make(chan struct{}, 1), now: time.Now,
 		ping:        &http.Client{Timeout: 15 * time.Second},
 		renderSlots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))), renderWait: renderWait}
 	p.Reload(cfg)
@@ -80,6 +81,10 @@ func (p *Publisher) Reload(cfg *config.Config) {
 	p.maxAge = age
 	p.cacheControl = []string{"public, max-age=" + strconv.Itoa(age)}
 	p.cache.reset(p.gen, int64(cfg.Server.RenderCacheSize))
+	select {
+	case p.reloaded <- struct{}{}:
+	default:
+	}
 }
 
 // state is the configuration and what follows from it, read together.

@@ -181,7 +181,10 @@ func TestGroupMatch(t *testing.T) {
 // Read-time bounds use the published read time: counted from the body, else
 // stated by the publisher; an article with neither matches no bound.
 func TestGroupReadTimeBounds(t *testing.T) {
-	match := groupMatch(configGroup("g", nil, nil, nil, nil, 2, 5))
+	cfg := testConfig()
+	match := func(a *article.Article) bool {
+		return groupSubfeed(cfg, configGroup("g", nil, nil, nil, nil, 2, 5)).filter.Matches(a)
+	}
 	for _, c := range []struct {
 		a    article.Article
 		want bool
@@ -197,7 +200,7 @@ func TestGroupReadTimeBounds(t *testing.T) {
 			t.Errorf("read %d stated %d: match = %v, want %v", c.a.ReadTime, c.a.StatedRead, got, c.want)
 		}
 	}
-	if m := groupMatch(configGroup("g", nil, nil, nil, nil, 0, 5)); m(&article.Article{}) {
+	if groupSubfeed(cfg, configGroup("g", nil, nil, nil, nil, 0, 5)).filter.Matches(&article.Article{}) {
 		t.Error("an article with no read time matched max_read_time")
 	}
 }

@@ -80,7 +80,8 @@ func groupSubfeed(cfg *config.Config, g config.Group) subfeed {
 		sub.filter.Sources = names
 		sub.none = len(names) == 0
 	}
-	sub.filter.Match = groupMatch(g)
+	sub.filter.Include, sub.filter.Exclude = g.Include, g.Exclude
+	sub.filter.MinReadTime, sub.filter.MaxReadTime = g.MinReadTime, g.MaxReadTime
 	return sub
 }
 
@@ -105,53 +106,6 @@ func hasAny(have, want []string) bool {
 		}
 	}
 	return false
-}
-
-// groupMatch is a group's test on one article, nil when it has none.
-// Keywords match case-insensitively anywhere in the title or text; an
-// article with no read time (neither counted from its body nor stated by its
-// publisher) is left out when a bound is set.
-func groupMatch(g config.Group) func(*article.Article) bool {
-	include, exclude := lowerAll(g.Include), lowerAll(g.Exclude)
-	minRT, maxRT := g.MinReadTime, g.MaxReadTime
-	if len(include) == 0 && len(exclude) == 0 && minRT == 0 && maxRT == 0 {
-		return nil
-	}
-	return func(a *article.Article) bool {
-		if minRT > 0 || maxRT > 0 {
-			if rt, _ := a.ShownReadTime(); rt == 0 || rt < minRT || maxRT > 0 && rt > maxRT {
-				return false
-			}
-		}
-		if len(include) == 0 && len(exclude) == 0 {
-			return true
-		}
-		text := strings.ToLower(a.Title + "\n" + plainText(a.Summary) + "\n" + plainText(a.Content))
-		for _, k := range exclude {
-			if strings.Contains(text, k) {
-				return false
-			}
-		}
-		if len(include) == 0 {
-			return true
-		}
-		for _, k := range include {
-			if strings.Contains(text, k) {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-func lowerAll(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // pageCursors reads ?page=CURSOR&prev=CURSOR into k; it answers 400 and

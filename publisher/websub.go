@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tributary-feeds/tributary/internal/redact"
@@ -15,13 +16,16 @@ import (
 
 // Run pings [feed].websub_hub whenever a feed's first page changes, until
 // ctx ends. The publisher cannot see fetches (fetcher and publisher meet
-// only in the store), so it watches the store's version every pollEvery,
+// only in the store, and on a shared database the fetch may be another
+// daemon's), so it watches the store (Store.Watch) and the configuration,
 // renders each feed (through the cache, which the next reader then uses)
-// and pings for those whose bytes changed. A failed ping is retried on the
-// next change, or after a back-off.
+// and pings for those whose bytes changed. Rounds are at least settle
+// apart, so that a fetch pass's many commits make few rounds. A failed ping
+// is retried on the next change, or after a back-off.
 func (p *Publisher) Run(ctx context.Context) error {
-	t := time.NewTicker(p.pollEvery)
-	defer t.Stop()
+	changed := make(chan struct{}, 1)
+	var watching sync.WaitGroup
+	defer watching.Wait()
 	pinged := map[string]string{} // feed URL → ETag the hub was told of
 	var lastVersion, lastGen uint64
 	first := true
@@ -31,8 +35,18 @@ func (p *Publisher) Run(ctx context.Context) error {
 		s := p.state()
 		v := p.st.Version()
 		due := !retryAt.IsZero() && !time.Now().Before(retryAt)
+		round := time.Now()
 		if first || v != lastVersion || s.gen != lastGen || due {
 			failed := p.pingChanged(ctx, s, pinged, first)
+			if first {
+				// Watch from the version the baseline read: a commit
+				// since then is a change.
+				watching.Add(1)
+				go func() {
+					defer watching.Done()
+					p.watchStore(ctx, v, changed)
+				}()
+			}
 			first, lastVersion, lastGen = false, v, s.gen
 			retryAt = time.Time{}
 			if failed {
@@ -42,10 +56,60 @@ func (p *Publisher) Run(ctx context.Context) error {
 				backoff = 5 * time.Second
 			}
 		}
-		select {
-		case <-ctx.Done():
+		if !p.waitForChange(ctx, changed, retryAt, round) {
 			return nil
-		case <-t.C:
+		}
+	}
+}
+
+// waitForChange waits for word of a store change, a reload or the retry
+// time, then until settle after round began; false when ctx ends first.
+func (p *Publisher) waitForChange(ctx context.Context, changed <-chan struct{}, retryAt time.Time, round time.Time) bool {
+	var retry <-chan time.Time
+	if !retryAt.IsZero() {
+		t := time.NewTimer(time.Until(retryAt))
+		defer t.Stop()
+		retry = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-changed:
+	case <-p.reloaded:
+	case <-retry:
+	}
+	settle := time.NewTimer(time.Until(round.Add(p.settle)))
+	defer settle.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-settle.C:
+		return true
+	}
+}
+
+// watchStore tells changed (without blocking: one word stands for any
+// number of changes) of every commit that changes the store's version from
+// since, until ctx ends.
+func (p *Publisher) watchStore(ctx context.Context, since uint64, changed chan<- struct{}) {
+	for {
+		v, err := p.st.Watch(ctx, since)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil { // a backend's contract is to retry on its own: be safe anyway
+			p.log.Error("websub: watch the store", "error", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(p.settle):
+			}
+			continue
+		}
+		since = v
+		select {
+		case changed <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -65,7 +65,7 @@ func runWithHub(t *testing.T, st *store.Store) (p *Publisher, mu *sync.Mutex, pi
 	cfg := testConfig()
 	cfg.Feed.WebSubHub = hub.URL + "/"
 	p = New(cfg, st, nil)
-	p.pollEvery = 10 * time.Millisecond
+	p.settle = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
@@ -87,4 +87,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// A reload is a change too: Run hears of it without a store commit, and
+// pings for every feed whose bytes it changed.
+func TestWebSubPingsOnReload(t *testing.T) {
+	st := sampleStore(t)
+	p, mu, pinged := runWithHub(t, st)
+	waitFor(t, "the baseline", func() bool { _, m := p.CacheStats(); return m >= 12 })
+	cfg := *p.config()
+	cfg.Feed.Title = "Renamed"
+	p.Reload(&cfg)
+	// The feeds that take the feed's title: all but the titled group's 3.
+	waitFor(t, "the pings of the new title", func() bool { mu.Lock(); defer mu.Unlock(); return len(*pinged) >= 9 })
 }

@@ -1,6 +1,8 @@
 // Package store is Tributary's memory: sources' fetch state and the articles
 // they published, with time indexes, in one embedded bbolt file.
 //
+// Backend is the contract (what every backend guarantees, and what
+// store/storetest checks); *Store, the bbolt file, is its embedded backend.
 // The exported API names no bbolt type, so that another backend can stand
 // behind the same methods.
 package store
@@ -14,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,7 +39,7 @@ type Store struct {
 	db      *bolt.DB
 	path    string
 	now     func() time.Time
-	version atomic.Uint64
+	version versionClock
 	created time.Time
 
 	statsMu    sync.Mutex

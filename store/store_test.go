@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -26,86 +27,19 @@ func art(src, guid, title string, pub time.Time) article.Article {
 	return article.Article{ID: article.NewID(src, guid, "", title, pub), Source: src, GUID: guid, Title: title, Published: pub}
 }
 
-func TestApplyNewUpdatedUnchanged(t *testing.T) {
-	ctx := context.Background()
-	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	st := openTemp(t, func() time.Time { return clock })
-	t0 := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-
-	a := art("s", "1", "One", t0)
-	undated := art("s", "2", "Two", time.Time{})
-	ch, err := st.Apply(ctx, "s", SourceState{URL: "http://x/"}, []article.Article{a, undated})
-	if err != nil || ch.New != 2 {
-		t.Fatalf("first apply: %+v %v", ch, err)
+// feed builds n articles of src, one an hour back from end, newest first.
+func feed(src string, n int, end time.Time) []article.Article {
+	out := make([]article.Article, n)
+	for i := range n {
+		out[i] = art(src, fmt.Sprintf("%s-%d", src, i), fmt.Sprintf("%s %d", src, i), end.Add(-time.Duration(i)*time.Hour))
 	}
-	v := st.Version()
-
-	clock = clock.Add(time.Hour)
-	ch, err = st.Apply(ctx, "s", SourceState{URL: "http://x/"}, []article.Article{a, undated})
-	if err != nil || ch.Unchanged != 2 || ch.New+ch.Updated != 0 {
-		t.Fatalf("same items again: %+v %v", ch, err)
-	}
-	if st.Version() != v {
-		t.Error("version changed on a write that changed nothing")
-	}
-	got, _, _ := st.Newest(ctx, 10, Filter{}, "")
-	if len(got) != 2 || got[0].Title != "Two" || !got[0].Published.Equal(clock.Add(-time.Hour)) {
-		t.Fatalf("undated item should keep its first-seen time: %+v", got)
-	}
-
-	n := 3
-	a.Comments = &n
-	ch, _ = st.Apply(ctx, "s", SourceState{}, []article.Article{a})
-	if ch.Updated != 1 || st.Version() == v {
-		t.Fatalf("comment count change: %+v", ch)
-	}
-	got, _, _ = st.Newest(ctx, 10, Filter{Sources: []string{"s"}}, "")
-	if *got[1].Comments != 3 || !got[1].Updated.Equal(t0) {
-		t.Errorf("a comment count change must not bump updated: %+v", got[1])
-	}
-
-	a.Title = "One, revised"
-	st.Apply(ctx, "s", SourceState{}, []article.Article{a})
-	got, _, _ = st.Newest(ctx, 10, Filter{}, "")
-	if got[1].Title != "One, revised" || !got[1].Updated.Equal(clock) {
-		t.Errorf("a title change must bump updated to now: %+v", got[1])
-	}
+	return out
 }
 
-func TestNewestPaging(t *testing.T) {
-	ctx := context.Background()
-	st := openTemp(t, nil)
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var arts []article.Article
-	for i := range 25 {
-		arts = append(arts, art("s", string(rune('a'+i)), "t", base.Add(time.Duration(i)*time.Hour)))
-	}
-	if _, err := st.Apply(ctx, "s", SourceState{}, arts); err != nil {
+func mustCheck(t *testing.T, st *Store) {
+	t.Helper()
+	if err := st.Check(context.Background()); err != nil {
 		t.Fatal(err)
-	}
-	var all []article.Article
-	var cur Cursor
-	for page := 0; ; page++ {
-		got, next, err := st.Newest(ctx, 10, Filter{}, cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, got...)
-		if next == "" {
-			break
-		}
-		cur = next
-		if page > 5 {
-			t.Fatal("paging does not end")
-		}
-	}
-	if len(all) != 25 {
-		t.Fatalf("paged %d articles, want 25", len(all))
-	}
-	for i := 1; i < len(all); i++ {
-		if !all[i].Published.Before(all[i-1].Published) {
-			t.Fatalf("not newest first at %d", i)
-		}
 	}
 }
 

@@ -49,7 +49,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 // running is one `tributary run`: the parts that stay up across reloads.
 type running struct {
 	log   *slog.Logger
-	st    *store.Store
+	st    store.Backend // the store's contract: the daemon opens the bbolt one
 	fetch *fetcher.Fetcher
 	pub   *publisher.Publisher
 	adm   *admin.Admin
