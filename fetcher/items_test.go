@@ -121,12 +121,12 @@ func TestAbsurdDocumentsRefused(t *testing.T) {
 	cfg := testConfig(src("item", srv.URL+"/item"), src("channel", srv.URL+"/channel"), src("atom", srv.URL+"/atom"), src("fine", srv.URL+"/fine"))
 	outs := byName(New(cfg, newStore(t), nil).Once(context.Background()))
 	for name, want := range map[string]string{
-		"item":    "fetch item: an item holds 10002 elements (at most 10000): refused",
-		"channel": "fetch channel: 10003 elements outside the feed's items (at most 10000): refused",
-		"atom":    "fetch atom: an item holds 10003 elements (at most 10000): refused",
+		"item":    "item: error: an item holds 10002 elements (at most 10000): refused",
+		"channel": "channel: error: 10003 elements outside the feed's items (at most 10000): refused",
+		"atom":    "atom: error: an item holds 10003 elements (at most 10000): refused",
 	} {
-		if o := outs[name]; o.Err == nil || o.Err.Error() != want {
-			t.Errorf("%s: %v, want %q", name, o.Err, want)
+		if o := outs[name]; o.Err == nil || o.String() != want {
+			t.Errorf("%s: %v, want %q", name, o, want)
 		}
 	}
 	if o := outs["fine"]; o.Err != nil || o.New != 1 {
