@@ -100,9 +100,11 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 // shortened to SummaryRunes. A long description with no content becomes the
 // content, so that shortening the summary loses nothing.
 func (a *Article) setBody(content, description string, base *url.URL) {
-	t := readableText(content) // parsed once: it is the costliest step here
+	// One token pass per field sanitises it and gives its readable text.
+	content, t := sanitizeTimed(content, base, true)
+	description, dt := sanitizeTimed(description, base, true)
 	if strings.TrimSpace(t) == "" {
-		t = readableText(description)
+		t = dt
 	}
 	if strings.TrimSpace(t) != "" {
 		a.ReadTime = ReadMinutes(t)
@@ -111,8 +113,8 @@ func (a *Article) setBody(content, description string, base *url.URL) {
 			a.StatedRead = n
 		}
 	}
-	a.Content = Sanitize(content, base)
-	summary := Sanitize(description, base)
+	a.Content = content
+	summary := description
 	if summary == "" {
 		summary = a.Content
 	}

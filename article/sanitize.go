@@ -7,7 +7,6 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // policy is the one sanitising policy for every HTML field: bluemonday's UGC
@@ -38,40 +37,27 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 
 // Sanitize makes fragment safe to republish: invalid UTF-8 and control
 // characters dropped, relative URLs made absolute against base (nil: left
-// relative), then the policy above applied and every URL checked for its
-// place (FilterURLs).
+// relative) and markup balanced (scanHTML), then the policy above applied
+// and every URL checked for its place (FilterURLs).
 func Sanitize(fragment string, base *url.URL) string {
+	safe, _ := sanitizeTimed(fragment, base, false)
+	return safe
+}
+
+// sanitizeTimed is Sanitize and, from the same token pass when wantText,
+// the fragment's readable text (readableText's).
+func sanitizeTimed(fragment string, base *url.URL, wantText bool) (safe, text string) {
 	fragment = CleanText(fragment)
 	if strings.TrimSpace(fragment) == "" {
-		return ""
+		return "", fragment
 	}
 	if !strings.ContainsAny(fragment, "<&\r") {
 		// Plain text: no URL to make absolute, and the policy would only
 		// escape it (its tokenizer decodes nothing here). Half the fields
 		// of a feed (most descriptions) are this; parsing them twice cost
 		// a tenth of a fetch.
-		return strings.TrimSpace(CleanText(html.EscapeString(fragment)))
+		return strings.TrimSpace(CleanText(html.EscapeString(fragment))), fragment
 	}
-	if base != nil {
-		fragment = absolutiseFragment(fragment, base)
-	}
-	return strings.TrimSpace(CleanText(FilterURLs(policy().Sanitize(fragment))))
-}
-
-// absolutiseFragment parses fragment as the body of a document, rewrites its
-// URLs and renders it back.
-func absolutiseFragment(fragment string, base *url.URL) string {
-	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := html.ParseFragment(strings.NewReader(fragment), ctx)
-	if err != nil {
-		return fragment
-	}
-	var b strings.Builder
-	for _, n := range nodes {
-		absolutise(n, base)
-		if err := html.Render(&b, n); err != nil {
-			return fragment
-		}
-	}
-	return b.String()
+	sc := scanHTML(fragment, base, true, wantText)
+	return strings.TrimSpace(CleanText(FilterURLs(policy().Sanitize(sc.html)))), sc.text
 }
