@@ -29,6 +29,8 @@ func TestScanHTML(t *testing.T) {
 		{"srcset absolutised", `<img srcset="a.png 1x, /b.png 2x">`, `<img srcset="https://example.com/posts/a.png 1x, https://example.com/b.png 2x"/>`},
 		{"script url dropped", `<a href="java&#x09;script:alert(1)" title="t">x</a>`, `<a title="t">x</a>`},
 		{"data url only on img src", `<a href="data:image/png;base64,AA==">x</a><img src="data:image/png;base64,AA==">`, `<a>x</a><img src="data:image/png;base64,AA=="/>`},
+		{"empty url dropped", `<a href=" ">x</a><img src="">`, `<a>x</a><img/>`},
+		{"fragment stays relative", `<a href="#fn1">1</a>`, `<a href="#fn1">1</a>`},
 		{"first of duplicate attributes", `<p title="a" title="b">x</p>`, `<p title="a">x</p>`},
 		{"text escaped", `<p>a &lt; b &amp; "c"</p>`, `<p>a &lt; b &amp; &#34;c&#34;</p>`},
 		{"attribute escaped", `<p title='a"b<c'>x</p>`, `<p title="a&#34;b&lt;c">x</p>`},

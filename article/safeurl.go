@@ -87,7 +87,10 @@ func schemeAllowed(kind URLKind, v string) bool {
 		if kind != URLImage {
 			return false
 		}
-		mt, _, _ := strings.Cut(rest, ",")
+		mt, _, ok := strings.Cut(rest, ",")
+		if !ok {
+			return false // no data: a data URL without a comma is invalid
+		}
 		mt, _, _ = strings.Cut(mt, ";")
 		return rasterImages[strings.ToLower(mt)]
 	}

@@ -99,6 +99,17 @@ func TestFilterURLs(t *testing.T) {
 	}
 }
 
+func TestDataURLNeedsData(t *testing.T) {
+	for _, u := range []string{"data:image/png", "dAtA:imAge/png", "data:image/png;base64"} {
+		if got := SafeURL(URLImage, u); got != "" {
+			t.Errorf("SafeURL(URLImage, %q) = %q, want refused (no comma, no data)", u, got)
+		}
+	}
+	if got := SafeURL(URLImage, "data:image/png;base64,AA=="); got == "" {
+		t.Error("a PNG data URL refused")
+	}
+}
+
 func TestSrcsetDescriptors(t *testing.T) {
 	for in, want := range map[string]string{
 		"a.png 1x, b.png 2x":         "a.png 1x, b.png 2x",

@@ -13,10 +13,10 @@ import (
 // policy (paragraphs, headings, lists, links, images, figures, blockquotes,
 // code, tables; no script, style, iframe, object, form or event handler),
 // links forced to rel="nofollow noreferrer", URLs that do not parse dropped.
-// Its scheme check asks SafeURL whether any place allows the URL;
-// FilterURLs then judges each URL for its own place (data: only in <img
-// src>, mailto only in links) and every srcset candidate, which bluemonday
-// does not look at.
+// Its scheme check asks SafeURL whether any place allows the URL; the token
+// pass before it (scanHTML) has judged each URL for its own place (data:
+// only in <img src>, mailto only in links) and every srcset candidate,
+// which bluemonday does not look at.
 var policy = sync.OnceValue(func() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoReferrerOnLinks(true)
@@ -37,8 +37,8 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 
 // Sanitize makes fragment safe to republish: invalid UTF-8 and control
 // characters dropped, relative URLs made absolute against base (nil: left
-// relative) and markup balanced (scanHTML), then the policy above applied
-// and every URL checked for its place (FilterURLs).
+// relative), every URL checked for its place (SafeURL) and markup balanced
+// (scanHTML), then the policy above applied.
 func Sanitize(fragment string, base *url.URL) string {
 	safe, _ := sanitizeTimed(fragment, base, false)
 	return safe
@@ -58,6 +58,10 @@ func sanitizeTimed(fragment string, base *url.URL, wantText bool) (safe, text st
 		// a tenth of a fetch.
 		return strings.TrimSpace(CleanText(html.EscapeString(fragment))), fragment
 	}
+	// The pass has judged every URL for its place (SafeURL, what
+	// FilterURLs would do again here); the policy only drops. The publisher
+	// runs FilterURLs on every render still, for HTML stored before a rule
+	// changed.
 	sc := scanHTML(fragment, base, true, wantText)
-	return strings.TrimSpace(CleanText(FilterURLs(policy().Sanitize(sc.html)))), sc.text
+	return strings.TrimSpace(CleanText(policy().Sanitize(sc.html))), sc.text
 }
