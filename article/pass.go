@@ -111,7 +111,7 @@ func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
 		case html.TextToken:
 			t := z.Text()
 			if wantHTML {
-				escapeTo(&out, t)
+				escapeBytesTo(&out, t)
 			}
 			if wantText && skipped == 0 {
 				start := text.Len()
@@ -275,7 +275,7 @@ func writeTag(out *strings.Builder, tag string, attrs []kv, void bool) {
 		out.WriteByte(' ')
 		out.WriteString(a.key)
 		out.WriteString(`="`)
-		escapeTo(out, []byte(a.val))
+		escapeTo(out, a.val)
 		out.WriteByte('"')
 	}
 	if void {
@@ -286,29 +286,45 @@ func writeTag(out *strings.Builder, tag string, attrs []kv, void bool) {
 }
 
 // escapeTo writes s escaped as html.EscapeString does (& ' < > ").
-func escapeTo(out *strings.Builder, s []byte) {
+func escapeTo(out *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if esc := escapeOf(s[i]); esc != "" {
+			out.WriteString(s[last:i])
+			out.WriteString(esc)
+			last = i + 1
+		}
+	}
+	out.WriteString(s[last:])
+}
+
+// escapeBytesTo is escapeTo for the tokenizer's bytes, without a copy.
+func escapeBytesTo(out *strings.Builder, s []byte) {
 	last := 0
 	for i, c := range s {
-		var esc string
-		switch c {
-		case '&':
-			esc = "&amp;"
-		case '\'':
-			esc = "&#39;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '"':
-			esc = "&#34;"
-		default:
-			continue
+		if esc := escapeOf(c); esc != "" {
+			out.Write(s[last:i])
+			out.WriteString(esc)
+			last = i + 1
 		}
-		out.Write(s[last:i])
-		out.WriteString(esc)
-		last = i + 1
 	}
 	out.Write(s[last:])
+}
+
+func escapeOf(c byte) string {
+	switch c {
+	case '&':
+		return "&amp;"
+	case '\'':
+		return "&#39;"
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	case '"':
+		return "&#34;"
+	}
+	return ""
 }
 
 // trimmedLen is len(strings.TrimSpace(t)) without the string.
