@@ -20,12 +20,11 @@ import (
 //   - collects the readable text (the read time's words), leaving out
 //     furniture (furniture.go) as readableText always has.
 //
-// It replaced a tree parse and render (to absolutise) and a second tree
-// parse (to time the read): a third of a fetch pass's CPU. Its HTML is
-// well-formed (attributes quoted and escaped, text escaped), so the policy
-// that follows (bluemonday, in Sanitize) reads exactly its tokens: the
-// safety line stays bluemonday's, after this pass's SafeURL for each URL's
-// place (FuzzSanitizeDifferential holds the two to the allow-list).
+// With the policy applied in the same pass (scanSafe, ugcFilter in
+// policy.go) it is the whole of Sanitize. It replaced a tree parse and
+// render (to absolutise), bluemonday's own tokenising and a further token
+// pass (FilterURLs), and a second tree parse (to time the read): over a
+// third of a fetch pass's CPU.
 
 // maxOpen bounds the elements open at once (x/net/html's parser stops at
 // 512 too); deeper start tags are dropped, their text kept.
@@ -55,8 +54,22 @@ type textRun struct{ start, end, furn int }
 // scanHTML makes one pass over fragment (already CleanText'ed); base may be
 // nil (URLs left relative). wantHTML and wantText say what to build.
 func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
+	return scan(fragment, base, wantHTML, wantText, false)
+}
+
+// scanSafe is scanHTML with the sanitising policy applied in the same pass
+// (ugcFilter): its HTML is Sanitize's, but for the final trimming.
+func scanSafe(fragment string, base *url.URL, wantText bool) scanned {
+	return scan(fragment, base, true, wantText, true)
+}
+
+func scan(fragment string, base *url.URL, wantHTML, wantText, applyPolicy bool) scanned {
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	var out, text strings.Builder
+	var pol *ugcFilter
+	if applyPolicy {
+		pol = &ugcFilter{out: &out}
+	}
 	if wantHTML {
 		out.Grow(len(fragment) + len(fragment)/8)
 	}
@@ -85,7 +98,10 @@ func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
 	closeTop := func() {
 		e := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if wantHTML {
+		switch {
+		case pol != nil:
+			pol.end(e.name)
+		case wantHTML:
 			out.WriteString("</")
 			out.WriteString(e.name)
 			out.WriteByte('>')
@@ -110,7 +126,10 @@ func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
 
 		case html.TextToken:
 			t := z.Text()
-			if wantHTML {
+			switch {
+			case pol != nil:
+				pol.text(t)
+			case wantHTML:
 				escapeBytesTo(&out, t)
 			}
 			if wantText && skipped == 0 {
@@ -169,9 +188,18 @@ func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
 				attrs = append(attrs, kv{key, val})
 			}
 			if voidElements[tag] {
-				if wantHTML {
+				switch {
+				case pol != nil:
+					pol.start(tag, attrs, true)
+				case wantHTML:
 					writeTag(&out, tag, attrs, true)
 				}
+				space()
+				continue
+			}
+			if tag == "xmp" || tag == "plaintext" {
+				// Obsolete raw-text elements: their text is kept (as text),
+				// the tags are not.
 				space()
 				continue
 			}
@@ -190,7 +218,10 @@ func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
 			if furnitureTags[tag] {
 				skipped++
 			}
-			if wantHTML {
+			switch {
+			case pol != nil:
+				pol.start(tag, attrs, false)
+			case wantHTML:
 				writeTag(&out, tag, attrs, false)
 			}
 
@@ -198,7 +229,10 @@ func scanHTML(fragment string, base *url.URL, wantHTML, wantText bool) scanned {
 			name, _ := z.TagName()
 			tag := tagName(name)
 			if tag == "br" { // </br> is a <br>, as the HTML parser reads it
-				if wantHTML {
+				switch {
+				case pol != nil:
+					pol.start("br", nil, true)
+				case wantHTML:
 					out.WriteString("<br/>")
 				}
 				space()
@@ -285,7 +319,7 @@ func writeTag(out *strings.Builder, tag string, attrs []kv, void bool) {
 	out.WriteByte('>')
 }
 
-// escapeTo writes s escaped as html.EscapeString does (& ' < > ").
+// escapeTo writes s escaped as x/net/html escapes (& ' < > " and CR).
 func escapeTo(out *strings.Builder, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
@@ -323,6 +357,8 @@ func escapeOf(c byte) string {
 		return "&gt;"
 	case '"':
 		return "&#34;"
+	case '\r':
+		return "&#13;"
 	}
 	return ""
 }
