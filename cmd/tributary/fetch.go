@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -59,12 +60,14 @@ func cmdFetch(args []string, stdout, stderr io.Writer) int {
 		outs = fetcher.New(cfg, st, log).Once(ctx, fs.Args()...)
 	}
 	status := exitOK
+	w := bufio.NewWriter(stdout) // a line per source: one write, not thousands
 	for _, o := range outs {
-		fmt.Fprintln(stdout, o)
+		fmt.Fprintln(w, o)
 		if o.Result == fetcher.ResultError {
 			status = exitFail
 		}
 	}
+	w.Flush()
 	return status
 }
 
