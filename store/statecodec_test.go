@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -187,6 +189,19 @@ func BenchmarkStateCodec(b *testing.B) {
 		for b.Loop() {
 			var s SourceState
 			if err := json.Unmarshal(js, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	var gb bytes.Buffer
+	if err := gob.NewEncoder(&gb).Encode(st); err != nil {
+		b.Fatal(err)
+	}
+	gobRecord := gb.Bytes()
+	b.Run("gob-decode", func(b *testing.B) {
+		for b.Loop() {
+			var s SourceState
+			if err := gob.NewDecoder(bytes.NewReader(gobRecord)).Decode(&s); err != nil {
 				b.Fatal(err)
 			}
 		}
