@@ -30,6 +30,10 @@ import (
 // 512 too); deeper start tags are dropped, their text kept.
 const maxOpen = 512
 
+// maxAttrs bounds the attributes kept on one tag: a tag with thousands
+// would otherwise cost a quadratic duplicate check.
+const maxAttrs = 64
+
 // scanned is what one pass gives.
 type scanned struct {
 	html string // balanced, absolutised HTML (when asked)
@@ -153,6 +157,9 @@ func scan(fragment string, base *url.URL, wantHTML, wantText, applyPolicy bool) 
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
+				if len(attrs) >= maxAttrs {
+					continue // no element needs more; seen stays cheap
+				}
 				key := attrKey(k)
 				if seen(attrs, key) {
 					continue // the first wins, as in the HTML parser

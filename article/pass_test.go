@@ -64,6 +64,22 @@ func TestScanHTMLDepth(t *testing.T) {
 	}
 }
 
+// TestScanHTMLManyAttributes: past maxAttrs a tag's attributes are
+// dropped (a title after 2,000 others too), so that a tag with millions
+// costs a pass, not their square.
+func TestScanHTMLManyAttributes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<p")
+	for i := range 2000 {
+		fmt.Fprintf(&b, " a%d=x", i)
+	}
+	b.WriteString(` title="t">x</p>`)
+	got := Sanitize(b.String(), nil)
+	if got != "<p>x</p>" {
+		t.Errorf("Sanitize = %.100q", got)
+	}
+}
+
 // TestScanTextMatchesTree: the pass's readable text times every corpus-like
 // body as the tree walk it replaced did (furniture by tag, by class when it
 // holds at most half the text, nested furniture).
