@@ -324,14 +324,17 @@ func TestUGCFilterMatchesBluemonday(t *testing.T) {
 		ents, _ := os.ReadDir(filepath.Join(dir, "feeds"))
 		for _, e := range ents {
 			b, err := os.ReadFile(filepath.Join(dir, "feeds", e.Name()))
-			if err != nil {
-				continue
+			if err != nil || len(b) > 400<<10 {
+				continue // the huge podcast feeds are parsing time, not markup
 			}
 			f, err := gofeed.NewParser().ParseString(string(b))
 			if err != nil {
 				continue
 			}
-			for _, it := range f.Items {
+			for i, it := range f.Items {
+				if i == 8 {
+					break // enough of each feed's markup; the suite stays quick under -race
+				}
 				ins = append(ins, it.Content, it.Description)
 			}
 		}
