@@ -36,19 +36,15 @@ func hasFurnitureClass(n *html.Node) bool {
 // readableText is the prose of an HTML fragment: tags stripped, entities
 // decoded, furniture left out, blocks kept apart by spaces. An element named
 // like furniture that holds most of the text is the article itself (pages
-// wrap whole stories in "share" containers) and is kept.
+// wrap whole stories in "share" containers) and is kept. It is scanHTML's
+// text (one token pass, no tree); Sanitize's pass gives it too
+// (sanitizeTimed).
 func readableText(fragment string) string {
 	fragment = CleanText(fragment)
 	if !strings.ContainsRune(fragment, '<') {
 		return html.UnescapeString(fragment)
 	}
-	doc, err := html.Parse(strings.NewReader(fragment))
-	if err != nil {
-		return htmlText(fragment)
-	}
-	var b strings.Builder
-	nodeText(&b, doc, 0, textSize(doc, 0))
-	return b.String()
+	return scanHTML(fragment, nil, false, true).text
 }
 
 // nodeText writes the prose under n to b; total is the size of the whole

@@ -100,7 +100,9 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 // shortened to SummaryRunes. A long description with no content becomes the
 // content, so that shortening the summary loses nothing.
 func (a *Article) setBody(content, description string, base *url.URL) {
-	ct, dt := readableText(content), readableText(description) // the costliest step here
+	// One token pass per field sanitises it and gives its readable text.
+	content, ct := sanitizeTimed(content, base, true)
+	description, dt := sanitizeTimed(description, base, true)
 	if body, ok := FeedBody(ct, dt); ok {
 		a.ReadTime = ReadMinutes(body)
 		a.From["read_time"] = FromFeed
@@ -111,8 +113,8 @@ func (a *Article) setBody(content, description string, base *url.URL) {
 		a.StatedRead = n
 	}
 	a.noteStated()
-	a.Content = Sanitize(content, base)
-	summary := Sanitize(description, base)
+	a.Content = content
+	summary := description
 	if summary == "" {
 		summary = a.Content
 	}

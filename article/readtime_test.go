@@ -1,10 +1,12 @@
 package article
 
 import (
+	"math/rand/v2"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func words(n int) string { return strings.TrimSpace(strings.Repeat("word ", n)) }
@@ -202,5 +204,58 @@ func TestSeedArticleThreePaths(t *testing.T) {
 				t.Errorf("authors %q, read time %d from %q; want Emmanuel McDammy, 2 from %q", a.Authors, a.ReadTime, a.From["read_time"], tc.from)
 			}
 		})
+	}
+}
+
+// readMinutesRef is ReadMinutes before its ASCII table: rune by rune
+// through the unicode classes.
+func readMinutesRef(text string) int {
+	words, cjk := 0, 0
+	inWord := false
+	for _, r := range text {
+		switch {
+		case isCJK(r):
+			cjk++
+			inWord = false
+		case unicode.IsSpace(r) || (unicode.IsPunct(r) && r != '\'' && r != '-' && r != '’'):
+			inWord = false
+		default:
+			if !inWord && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+				words++
+				inWord = true
+			}
+		}
+	}
+	if words == 0 && cjk == 0 {
+		return 0
+	}
+	num := words*CJKCharsPerMinute + cjk*WordsPerMinute
+	den := WordsPerMinute * CJKCharsPerMinute
+	return max(1, (num+den-1)/den)
+}
+
+// TestReadMinutesASCIITable: the ASCII fast path counts as the unicode
+// classes do, on every ASCII byte next to words and on mixed text.
+func TestReadMinutesASCIITable(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("ab1 \t\n'-’.,;:!?()[]{}\"/\\@#$%^&*_+=<>|~`é中ü\u00a0\u2014\xff")
+	for range 600 {
+		var b strings.Builder
+		for range r.IntN(1000) {
+			b.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		if r.IntN(4) == 0 {
+			b.WriteString(words(r.IntN(600)))
+		}
+		s := b.String()
+		if got, want := ReadMinutes(s), readMinutesRef(s); got != want {
+			t.Fatalf("ReadMinutes(%.80q) = %d, the rune-by-rune count gives %d", s, got, want)
+		}
+	}
+	for c := range 128 {
+		s := strings.Repeat("word"+string(rune(c))+"x ", 300)
+		if got, want := ReadMinutes(s), readMinutesRef(s); got != want {
+			t.Errorf("byte %#x: ReadMinutes = %d, want %d", c, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"net/url"
+	"strconv"
 	"strings"
 
 	nethtml "golang.org/x/net/html"
@@ -86,7 +87,10 @@ func schemeAllowed(kind URLKind, v string) bool {
 		if kind != URLImage {
 			return false
 		}
-		mt, _, _ := strings.Cut(rest, ",")
+		mt, _, ok := strings.Cut(rest, ",")
+		if !ok {
+			return false // no data: a data URL without a comma is invalid
+		}
 		mt, _, _ = strings.Cut(mt, ";")
 		return rasterImages[strings.ToLower(mt)]
 	}
@@ -266,13 +270,33 @@ func formatSrcset(cs []srcsetCandidate) string {
 	return b.String()
 }
 
+// validDescriptor reports a srcset candidate's descriptors as the HTML
+// standard allows them (a width "100w", a density "1.5x", a future height
+// "50h"), or none. A browser ignores a candidate with anything else; we drop
+// it, so that no other text ("javascript:", say) rides along in srcset.
+func validDescriptor(d string) bool {
+	for _, f := range strings.Fields(d) {
+		n, unit := f[:len(f)-1], f[len(f)-1]
+		if unit != 'w' && unit != 'x' && unit != 'h' {
+			return false
+		}
+		if n == "" || strings.Trim(n, "0123456789.eE+-") != "" {
+			return false // not a number ("Inf", "0x1p3" and "1_0" parse as floats)
+		}
+		if v, err := strconv.ParseFloat(n, 64); err != nil || v <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // safeSrcset keeps the candidates of a srcset whose URL SafeURL allows
 // (URLWeb: no data: URLs in srcset); v unchanged when all are.
 func safeSrcset(v string) string {
 	cs := parseSrcset(v)
 	kept := cs[:0]
 	for _, c := range cs {
-		if c.url != "" && SafeURL(URLWeb, c.url) != "" {
+		if c.url != "" && SafeURL(URLWeb, c.url) != "" && validDescriptor(c.descriptor) {
 			kept = append(kept, c)
 		}
 	}

@@ -98,3 +98,31 @@ func TestFilterURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestDataURLNeedsData(t *testing.T) {
+	for _, u := range []string{"data:image/png", "dAtA:imAge/png", "data:image/png;base64"} {
+		if got := SafeURL(URLImage, u); got != "" {
+			t.Errorf("SafeURL(URLImage, %q) = %q, want refused (no comma, no data)", u, got)
+		}
+	}
+	if got := SafeURL(URLImage, "data:image/png;base64,AA=="); got == "" {
+		t.Error("a PNG data URL refused")
+	}
+}
+
+func TestSrcsetDescriptors(t *testing.T) {
+	for in, want := range map[string]string{
+		"a.png 1x, b.png 2x":         "a.png 1x, b.png 2x",
+		"a.png 100w, b.png 1.5x":     "a.png 100w, b.png 1.5x",
+		"a.png":                      "a.png",
+		"0 jAvAsCript:":              "",
+		"a.png javascript:x, b.png":  "b.png",
+		"a.png 1x, b.png Infx":       "a.png 1x",
+		"a.png 0x, b.png -1w":        "",
+		"a.png 2e1w, b.png 100w 50h": "a.png 2e1w, b.png 100w 50h",
+	} {
+		if got := safeSrcset(in); got != want {
+			t.Errorf("safeSrcset(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

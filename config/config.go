@@ -79,6 +79,11 @@ type Fetch struct {
 	// BackgroundCores is how many cores' worth of time scheduled fetching
 	// keeps while readers wait for the CPU (see fetcher/readers.go).
 	BackgroundCores float64 `toml:"background_cores"`
+	// GCPercent is the garbage collector's target (GOGC) that `tributary
+	// fetch` runs with: a one-shot pass allocates much and keeps little,
+	// so collecting less often is faster for a little more memory. The
+	// GOGC environment variable, when set, wins.
+	GCPercent int `toml:"gc_percent"`
 }
 
 // Feed is the [feed] table: what Tributary publishes.
@@ -161,6 +166,7 @@ func Defaults() Config {
 			EnrichConcurrency: 8,
 			EnrichBudget:      Duration{time.Minute},
 			BackgroundCores:   1,
+			GCPercent:         400,
 		},
 		Feed: Feed{
 			Title:       "Tributary",
@@ -325,6 +331,9 @@ func (c *Config) validate(pos positions) Problems {
 	}
 	if !(c.Fetch.BackgroundCores > 0) {
 		bad("fetch.background_cores", "must be more than 0, got %v", c.Fetch.BackgroundCores)
+	}
+	if c.Fetch.GCPercent < 1 {
+		bad("fetch.gc_percent", "must be at least 1, got %d", c.Fetch.GCPercent)
 	}
 	if c.Feed.MaxItems < 1 {
 		bad("feed.max_items", "must be at least 1, got %d", c.Feed.MaxItems)

@@ -44,6 +44,7 @@ func TestParseProblems(t *testing.T) {
 			"f.toml:2: fetch.enrich_concurrency: must be at least 1, got 0",
 			"f.toml:3: fetch.enrich_budget: must be positive",
 		}},
+		{"gc percent", "[fetch]\ngc_percent = 0\n", []string{"f.toml:2: fetch.gc_percent: must be at least 1, got 0"}},
 		{"source problems", `
 [[source]]
 name = "a"

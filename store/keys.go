@@ -8,7 +8,7 @@ import (
 // Buckets of schema 2.
 //
 //	meta        schema_version → uint64; created_at → Unix nanoseconds (see Store.Created)
-//	sources     name → SourceState (JSON)
+//	sources     name → SourceState (binary, statecodec.go; JSON before)
 //	articles    id → article (codec.go)
 //	idx_time    time(8) ‖ id → source name
 //	idx_source  source ‖ 0 ‖ time(8) ‖ id → empty

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -83,8 +82,8 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 	var out []SourceState
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var st SourceState
-			if err := json.Unmarshal(v, &st); err != nil {
+			st, err := decodeState(v)
+			if err != nil {
 				return fmt.Errorf("source %s: %w", k, err)
 			}
 			out = append(out, st)
@@ -108,7 +107,9 @@ func (s *Store) Source(ctx context.Context, name string) (st SourceState, ok boo
 			return nil
 		}
 		ok = true
-		return json.Unmarshal(v, &st)
+		var err error
+		st, err = decodeState(v)
+		return err
 	})
 	if err != nil {
 		return st, false, fmt.Errorf("read source %s: %w", name, err)
@@ -155,14 +156,10 @@ func putState(tx *bolt.Tx, st SourceState) (shown bool, err error) {
 	b := tx.Bucket(bucketSources)
 	var prev SourceState
 	if old := b.Get([]byte(st.Name)); old != nil {
-		if err := json.Unmarshal(old, &prev); err != nil {
-			prev = SourceState{} // unreadable: overwrite it, and call it a change
-		}
+		if p, err := decodeState(old); err == nil {
+			prev = p
+		} // else unreadable: overwrite it, and call it a change
 	}
 	shown = prev.Title != st.Title || prev.Link != st.Link || prev.FeedURL() != st.FeedURL()
-	v, err := json.Marshal(st)
-	if err != nil {
-		return false, err
-	}
-	return shown, b.Put([]byte(st.Name), v)
+	return shown, b.Put([]byte(st.Name), encodeState(&st))
 }

@@ -107,14 +107,19 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 }
 
 // openBolt opens the file with a lock timeout, mapping a timeout to ErrLocked.
-// The freelist is not synced (it is rebuilt on open) and kept as a map: both
-// make commits cheaper. Every commit is fsynced: NoSync stays off.
+// The freelist is kept as a map, which makes commits cheaper. It is written
+// at every commit while the file is smaller than freelistSyncBelow, so that
+// the next open reads it instead of rebuilding it from every page; a larger
+// file rebuilds it on open (NoFreelistSync), because there the list written
+// with each commit would cost more than the rebuild once per start (see
+// "The freelist trade-off" in bench/README.md). bbolt moves between the two
+// by itself. Every commit is fsynced: NoSync stays off.
 func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:        timeout,
 		ReadOnly:       readOnly,
 		FreelistType:   bolt.FreelistMapType,
-		NoFreelistSync: true,
+		NoFreelistSync: !syncFreelist(path),
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrLocked
@@ -125,6 +130,18 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 		db.MaxBatchDelay = 2 * time.Millisecond
 	}
 	return db, err
+}
+
+// freelistSyncBelow is the file size under which the freelist is written
+// at every commit: rebuilding it costs ~0.5 ms per MB of file on open, and
+// below this size the list itself stays a few tens of KB.
+var freelistSyncBelow int64 = 128 << 20
+
+// syncFreelist reports whether the file at path is small enough to write
+// its freelist at every commit (a new file is).
+func syncFreelist(path string) bool {
+	fi, err := os.Stat(path)
+	return err != nil || fi.Size() < freelistSyncBelow
 }
 
 // Close closes the store.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -54,16 +56,31 @@ func cmdFetch(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	default:
 		defer st.Close()
+		setGCPercent(cfg.Fetch.GCPercent)
 		outs = fetcher.New(cfg, st, log).Once(ctx, fs.Args()...)
 	}
 	status := exitOK
+	w := bufio.NewWriter(stdout) // a line per source: one write, not thousands
 	for _, o := range outs {
-		fmt.Fprintln(stdout, o)
+		fmt.Fprintln(w, o)
 		if o.Result == fetcher.ResultError {
 			status = exitFail
 		}
 	}
+	w.Flush()
 	return status
+}
+
+// setGCPercent applies [fetch] gc_percent to this one-shot pass, unless
+// the operator set GOGC, which wins. A pass allocates several times what
+// it keeps (parse trees, sanitised copies, read buffers): with Go's default
+// of 100 the collector runs a third of the pass's CPU; 400 takes about a
+// quarter off the pass for ~35% more peak memory (bench/README.md).
+func setGCPercent(percent int) {
+	if _, set := os.LookupEnv("GOGC"); set || percent < 1 {
+		return
+	}
+	debug.SetGCPercent(percent)
 }
 
 // fetchThroughDaemon asks the daemon listening on cfg's [server].listen to
