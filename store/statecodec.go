@@ -59,6 +59,8 @@ func encodeState(st *SourceState) []byte {
 		entry = putBool(entry, r.Refused)
 		b = putString(b, string(entry))
 	}
+	b = binary.AppendVarint(b, int64(st.ItemsTotal))
+	b = binary.AppendVarint(b, int64(st.ItemsCut))
 	return b
 }
 
@@ -110,6 +112,8 @@ func decodeState(v []byte) (SourceState, error) {
 			st.Unenriched[id] = r
 		}
 	}
+	st.ItemsTotal = int(d.varint())
+	st.ItemsCut = int(d.varint())
 	if d.err != nil {
 		return SourceState{}, fmt.Errorf("source state: %w", d.err)
 	}
