@@ -107,6 +107,7 @@ type Fetcher struct {
 	flushTimer *time.Timer
 	flushMu    sync.Mutex // held by a flush while it writes (see apply)
 	hints      map[string]feedHints
+	reparse    map[string]bool // sources whose next fetch parses whole: see ReapplyRules
 }
 
 // Observe registers fn to be called after every fetch, scheduled or not,

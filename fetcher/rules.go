@@ -1,11 +1,15 @@
 package fetcher
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/tributary-feeds/tributary/article"
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/store"
 )
 
 // ruleSet is a configuration's [[rule]] tables compiled, each with the
@@ -102,4 +106,110 @@ func applyRules(rules []article.Rule, tags []string, arts []article.Article, ext
 		extras = extras[:kept]
 	}
 	return arts, extras, dropped
+}
+
+// ruleStore is what applying rules to stored articles needs beyond Store.
+// The embedded store has it; with a backend that has not, stored articles
+// keep what the old rules made of them until their source is parsed again.
+type ruleStore interface {
+	Newest(ctx context.Context, n int, f store.Filter, after store.Cursor) ([]article.Article, store.Cursor, error)
+	Rewrite(ctx context.Context, ids []string, fn func(*article.Article) bool) (changed, deleted int, err error)
+}
+
+// Reapplied counts what ReapplyRules did to stored articles.
+type Reapplied struct {
+	Checked, Changed, Deleted int
+}
+
+// reapplyPage is how many articles one Rewrite transaction takes.
+const reapplyPage = 500
+
+// RulesChanged reports whether a reload from old to cfg changes what rules
+// make of articles.
+func RulesChanged(old, cfg *config.Config) bool {
+	if !reflect.DeepEqual(old.Rules, cfg.Rules) {
+		return true
+	}
+	// A source's tags choose the rules that apply to it.
+	tags := func(c *config.Config) map[string][]string {
+		m := map[string][]string{}
+		for _, s := range c.Sources {
+			m[s.Name] = s.Tags
+		}
+		return m
+	}
+	return len(cfg.Rules) > 0 && !reflect.DeepEqual(tags(old), tags(cfg))
+}
+
+// ReapplyRules applies cfg's [[rule]] tables to every stored article of
+// cfg's sources, without fetching: bylines and tags rules set are set, those
+// of rules that no longer match are given back (see article.UndoRules), and
+// articles the rules now drop are deleted. Articles rules dropped before and
+// keep now were never stored: each source is parsed whole on its next fetch
+// (no conditional GET, no unchanged-body shortcut), which stores them.
+func (f *Fetcher) ReapplyRules(ctx context.Context, cfg *config.Config) (Reapplied, error) {
+	var r Reapplied
+	for _, src := range cfg.Sources {
+		f.markReparse(src.Name)
+	}
+	rst, ok := f.st.(ruleStore)
+	if !ok {
+		return r, errors.New("this store cannot rewrite articles: stored articles change as their sources are parsed again")
+	}
+	rs, err := compileRules(cfg)
+	if err != nil {
+		return r, err
+	}
+	for _, src := range cfg.Sources {
+		rules := rs.forSource(src)
+		var after store.Cursor
+		for {
+			page, next, err := rst.Newest(ctx, reapplyPage, store.Filter{Sources: []string{src.Name}}, after)
+			if err != nil {
+				return r, fmt.Errorf("apply rules to %s: %w", src.Name, err)
+			}
+			ids := make([]string, len(page))
+			for i := range page {
+				ids[i] = page[i].ID
+			}
+			changed, deleted, err := rst.Rewrite(ctx, ids, func(a *article.Article) bool {
+				return article.ApplyRules(a, rules, src.Tags)
+			})
+			if err != nil {
+				return r, fmt.Errorf("apply rules to %s: %w", src.Name, err)
+			}
+			r.Checked += len(ids)
+			r.Changed += changed
+			r.Deleted += deleted
+			if next == "" {
+				break
+			}
+			after = next
+		}
+	}
+	return r, nil
+}
+
+// markReparse asks the next fetch of name to parse the feed whole.
+func (f *Fetcher) markReparse(name string) {
+	f.stMu.Lock()
+	defer f.stMu.Unlock()
+	if f.reparse == nil {
+		f.reparse = map[string]bool{}
+	}
+	f.reparse[name] = true
+}
+
+// reparseDue reports whether name's next fetch must parse the feed whole;
+// doneReparse clears it once one did.
+func (f *Fetcher) reparseDue(name string) bool {
+	f.stMu.Lock()
+	defer f.stMu.Unlock()
+	return f.reparse[name]
+}
+
+func (f *Fetcher) doneReparse(name string) {
+	f.stMu.Lock()
+	defer f.stMu.Unlock()
+	delete(f.reparse, name)
 }

@@ -71,8 +71,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	// Pages still owed are enriched on a fetch that parses: when one is
 	// due, the feed is asked for whole and parsed even if unchanged.
 	owed := pagesDue(cfg, src, state, f.now())
+	reparse := f.reparseDue(src.Name) // the rules changed
 	etag, lastMod := state.ETag, state.LastModified
-	if owed {
+	if owed || reparse {
 		etag, lastMod = "", ""
 	}
 	if etag != "" || lastMod != "" {
@@ -131,7 +132,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 
 	sum := sha256.Sum256(resp.Body)
 	hash := hex.EncodeToString(sum[:])
-	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash && !owed) {
+	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash && !owed && !reparse) {
 		o.NotModified, o.Result = true, ResultUnchanged
 		if resp.Status == http.StatusNotModified {
 			f.log.Debug("not modified (304): nothing parsed", "source", src.Name)
@@ -209,6 +210,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		state.BodyHash = "" // nothing was stored: parse it again next time
 		state.ETag, state.LastModified = "", ""
 		return fail(err, 0)
+	}
+	if reparse {
+		f.doneReparse(src.Name)
 	}
 	o.New, o.Updated = ch.New, ch.Updated
 	switch {
