@@ -288,3 +288,16 @@ func UndoRules(a *Article) {
 	delete(a.From, fromRuleTags)
 	delete(a.From, FromRule)
 }
+
+// RuleTags is the tags rules gave a (a subset of its Categories).
+func RuleTags(a *Article) []string {
+	s, ok := a.From[fromRuleTags]
+	if !ok {
+		return nil
+	}
+	var tags []string
+	if json.Unmarshal([]byte(s), &tags) != nil {
+		return nil
+	}
+	return tags
+}

@@ -53,3 +53,39 @@ func TestRewrite(t *testing.T) {
 		t.Errorf("an unchanged article was rewritten")
 	}
 }
+
+// A filter's Tags keeps the articles rules tagged so, of any source, besides
+// those of its Sources.
+func TestFilterRuleTags(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	st := openTemp(t, func() time.Time { return now })
+	a, b := feed("a", 3, now), feed("b", 2, now)
+	tag := []article.Rule{{Name: "t", MinReadTime: 1, Tag: "politics"}}
+	a[1].ReadTime = 5
+	article.ApplyRules(&a[1], tag, nil)
+	for src, arts := range map[string][]article.Article{"a": a, "b": b} {
+		if _, err := st.Apply(ctx, src, SourceState{}, arts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		f    Filter
+		want int
+	}{
+		{Filter{Tags: []string{"politics"}}, 1},
+		{Filter{Sources: []string{"b"}, Tags: []string{"politics"}}, 3},
+		{Filter{Sources: []string{"b"}, Tags: []string{"sport"}}, 2},
+		{Filter{Sources: []string{"b"}}, 2},
+	} {
+		got, _, err := st.Newest(ctx, 100, tt.f, "")
+		if err != nil || len(got) != tt.want {
+			t.Errorf("Newest(%+v) = %d articles, %v; want %d", tt.f, len(got), err, tt.want)
+		}
+		for _, g := range got {
+			if !tt.f.Matches(&g) {
+				t.Errorf("Matches(%+v) is false for %s", tt.f, g.Title)
+			}
+		}
+	}
+}
