@@ -83,7 +83,7 @@ type Fetcher struct {
 	mu        sync.Mutex
 	cfg       *config.Config
 	observers []func(Outcome)
-	reloaded  chan struct{} // tells Run the configuration changed
+	reloaded  chan struct{}  // tells Run the configuration changed
 	ruleCfg   *config.Config // the configuration ruleSet was compiled from
 	ruleSet   *ruleSet
 
