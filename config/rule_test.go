@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -98,5 +99,29 @@ func TestParseRuleProblems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The README's worked example of rules is a valid configuration.
+func TestReadmeRuleExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n### Rules\n")
+	if !ok {
+		t.Fatal("README has no Rules section")
+	}
+	_, block, ok := strings.Cut(section, "```toml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("the Rules section has no toml example")
+	}
+	cfg, err := Parse("README.md", []byte(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Rules) != 3 || cfg.Rules[0].Name != "guardian-desk" || !cfg.Rules[0].Regex {
+		t.Errorf("rules = %+v", cfg.Rules)
 	}
 }
