@@ -83,6 +83,26 @@ func (f *Fetcher) rulesOf(cfg *config.Config) *ruleSet {
 	return rs
 }
 
+// beforePages is the rules that can be applied before src's pages are
+// fetched: all of them, unless src is enriched; then those that test
+// neither the byline nor the read time, which a page may fill in (a
+// keep_only rule on read time would otherwise drop every article whose
+// feed gives only a summary). The others wait for the pass after
+// enrichment.
+func beforePages(rules []article.Rule, src config.Source) []article.Rule {
+	if !src.Enrich {
+		return rules
+	}
+	var out []article.Rule
+	for _, r := range rules {
+		if r.MinReadTime > 0 || r.MaxReadTime > 0 || slices.ContainsFunc(r.Conds, func(c article.Cond) bool { return c.Field == article.FieldAuthor }) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // applyRules applies rules to arts (and drops the same from extras, when
 // given), keeping those the rules keep, in order. It returns how many went.
 func applyRules(rules []article.Rule, tags []string, arts []article.Article, extras []article.RawExtras) ([]article.Article, []article.RawExtras, int) {

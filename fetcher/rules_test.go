@@ -157,3 +157,34 @@ func TestReadRatesThreaded(t *testing.T) {
 		t.Errorf("read time at 100 wpm = %+v, want 6", a)
 	}
 }
+
+// For an enriched source, rules on the byline or the read time wait for the
+// pages: a keep_only on read time must not drop articles whose feed gives
+// only a summary before their pages are read.
+func TestRulesBeforePages(t *testing.T) {
+	title, err := article.NewCond(article.FieldTitle, []string{"x"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	author, err := article.NewCond(article.FieldAuthor, []string{"x"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := []article.Rule{
+		{Name: "title", Conds: []article.Cond{title}, Drop: true},
+		{Name: "author", Conds: []article.Cond{author}, Drop: true},
+		{Name: "long", MinReadTime: 5, KeepOnly: true},
+	}
+	if got := beforePages(rules, config.Source{Name: "plain"}); len(got) != 3 {
+		t.Errorf("plain source: %d rules before pages, want 3", len(got))
+	}
+	got := beforePages(rules, config.Source{Name: "rich", Enrich: true})
+	if len(got) != 1 || got[0].Name != "title" {
+		t.Errorf("enriched source: rules before pages = %+v", got)
+	}
+	// And the pass after enrichment applies them all.
+	a := []article.Article{{Title: "A summary only"}}
+	if kept, _, _ := applyRules(beforePages(rules, config.Source{Enrich: true}), nil, a, nil); len(kept) != 1 {
+		t.Error("an enriched source's article was dropped before its page was read")
+	}
+}

@@ -181,7 +181,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	// filled in bylines and read times.
 	rules := rs.forSource(src)
 	var dropped int
-	arts, extras, dropped = applyRules(rules, src.Tags, arts, extras)
+	arts, extras, dropped = applyRules(beforePages(rules, src), src.Tags, arts, extras)
 	t.done()
 	// Other sources may be fetched while this one's pages are: enrichment
 	// has its own pool.
