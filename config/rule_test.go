@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -83,22 +82,7 @@ func TestParseRuleProblems(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("f.toml", []byte(ruleSources+tt.toml))
-			var probs Problems
-			if !errors.As(err, &probs) {
-				t.Fatalf("err = %v, want Problems", err)
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if !strings.HasPrefix(lines[i], w) {
-					t.Errorf("problem %d:\n got %s\nwant %s…", i, lines[i], w)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantProblems(t, ruleSources+tt.toml, tt.want) })
 	}
 }
 
