@@ -188,3 +188,46 @@ func TestRulesBeforePages(t *testing.T) {
 		t.Error("an enriched source's article was dropped before its page was read")
 	}
 }
+
+// A byline a rule set over the page's survives a refetch as the rule's, not
+// as the feed's: the page's byline is kept from the stored article as it
+// was before the rule (so that removing the rule later gives it back).
+func TestRulesOverEnrichedBylines(t *testing.T) {
+	es := newEnrichServer(t, "a")
+	st := newStore(t)
+	s := src("rich", es.url+"/feed")
+	s.Enrich = true
+	cfg := testConfig(s)
+	cfg.Fetch.AllowPrivate = true // the test pages are on loopback
+	mustRules(t, cfg, `
+[[rule]]
+name = "desk"
+match = { author = ["jane doe"] }
+set_author = "The Desk"
+`)
+	f := New(cfg, st, nil)
+	check := func(when string) {
+		t.Helper()
+		for _, a := range articles(t, st, "rich") {
+			if !slices.Equal(a.Authors, []string{"The Desk"}) || a.From["rule"] != "desk" {
+				t.Fatalf("%s: %s by %v (%v)", when, a.Title, a.Authors, a.From)
+			}
+		}
+	}
+	f.Once(context.Background())
+	check("first fetch")
+	es.items.Store([]string{"a", "b"}) // a new body: parsed again
+	f.Once(context.Background())
+	check("second fetch")
+	next := testConfig(s)
+	next.Fetch.AllowPrivate = true
+	f.Reload(next)
+	if _, err := f.ReapplyRules(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range articles(t, st, "rich") {
+		if !slices.Equal(a.Authors, []string{"Jane Doe"}) || a.From["rule"] != "" {
+			t.Errorf("rule removed: %s by %v (%v)", a.Title, a.Authors, a.From)
+		}
+	}
+}
