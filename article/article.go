@@ -48,6 +48,9 @@ type Enclosure struct {
 type Source struct {
 	Name    string // the [[source]] name
 	FeedURL string // the URL the feed was fetched from, for resolving relative links
+	// Rates time the item's body ([feed] words_per_minute and
+	// cjk_characters_per_minute); zero fields are the defaults.
+	Rates ReadRates
 }
 
 // NewID is the article's stable identity: a hash of the source name and the

@@ -16,6 +16,8 @@ import (
 type EnrichOptions struct {
 	// FullText lets the page's extracted body replace the published content.
 	FullText bool
+	// Rates time the page's body; zero fields are the defaults.
+	Rates ReadRates
 }
 
 // MaxPageElements is the most elements readability is asked to score; a
@@ -31,7 +33,9 @@ type Page struct {
 	CommentsFrom string
 	StatedRead   int    // the page's own "N min read"; 0: none
 	Body         string // readability's extracted body, sanitised, URLs absolute
-	ReadTime     int    // minutes, timed from Body
+	ReadTime     int    // minutes, timed from Body at the default rates
+
+	words, cjk int // Body's counts, for timing it at other rates
 }
 
 // ExtractPage reads an article's page: byline, comment count, stated reading
@@ -87,7 +91,8 @@ func extractPage(page []byte, pageURL *url.URL) (p Page) {
 		if art.Node != nil {
 			var b strings.Builder
 			if art.RenderHTML(&b) == nil {
-				p.ReadTime = readMinutesHTML(b.String())
+				p.words, p.cjk = countReadHTML(b.String())
+				p.ReadTime = ReadRates{}.minutes(p.words, p.cjk)
 				p.Body = Sanitize(b.String(), base)
 			}
 		}
@@ -125,6 +130,9 @@ func (a *Article) Enrich(page []byte, pageURL *url.URL, opt EnrichOptions) {
 		return
 	}
 	p := ExtractPage(page, pageURL)
+	if p.ReadTime > 0 {
+		p.ReadTime = opt.Rates.minutes(p.words, p.cjk)
+	}
 	if a.From == nil {
 		a.From = map[string]string{}
 	}

@@ -57,7 +57,7 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 		a.Authors, a.From["author"] = names, from
 	}
 
-	a.setBody(item.Content, item.Description, base)
+	a.setBody(item.Content, item.Description, base, src.Rates)
 
 	for _, c := range item.Categories {
 		if c = PlainText(c); c != "" {
@@ -99,12 +99,12 @@ func FromItem(src Source, feed *gofeed.Feed, item *gofeed.Item, raw RawExtras) A
 // (see FeedBody): a summary gives no read time; the summary is the description, else the start of the content,
 // shortened to SummaryRunes. A long description with no content becomes the
 // content, so that shortening the summary loses nothing.
-func (a *Article) setBody(content, description string, base *url.URL) {
+func (a *Article) setBody(content, description string, base *url.URL, rates ReadRates) {
 	// One token pass per field sanitises it and gives its readable text.
 	content, ct := sanitizeTimed(content, base, true)
 	description, dt := sanitizeTimed(description, base, true)
 	if body, ok := FeedBody(ct, dt); ok {
-		a.ReadTime = ReadMinutes(body)
+		a.ReadTime = rates.Minutes(body)
 		a.From["read_time"] = FromFeed
 	}
 	if n := StatedMinutes(ct); n > 0 {

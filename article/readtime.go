@@ -25,12 +25,47 @@ func isCJK(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
-// ReadMinutes times plain text: its CJK characters at CJKCharsPerMinute plus
-// its other words at WordsPerMinute, so mixed text is timed per script and
-// the parts added. Whole minutes, rounded up; at least 1 when there is any
+// ReadRates are the reading speeds read times are counted at ([feed]
+// words_per_minute and cjk_characters_per_minute); a zero field is its
+// default, WordsPerMinute or CJKCharsPerMinute.
+type ReadRates struct {
+	WordsPerMinute    int
+	CJKCharsPerMinute int
+}
+
+// minutes is the read time of words words and cjk CJK characters at r:
+// ceil(words/wpm + cjk/cpm), in integers; at least 1 when there is any
 // text, 0 when there is none.
-func ReadMinutes(text string) int {
-	words, cjk := 0, 0
+func (r ReadRates) minutes(words, cjk int) int {
+	if words == 0 && cjk == 0 {
+		return 0
+	}
+	wpm, cpm := r.WordsPerMinute, r.CJKCharsPerMinute
+	if wpm <= 0 {
+		wpm = WordsPerMinute
+	}
+	if cpm <= 0 {
+		cpm = CJKCharsPerMinute
+	}
+	num := words*cpm + cjk*wpm
+	den := wpm * cpm
+	return max(1, (num+den-1)/den)
+}
+
+// ReadMinutes times plain text at the default rates: its CJK characters at
+// CJKCharsPerMinute plus its other words at WordsPerMinute, so mixed text is
+// timed per script and the parts added. Whole minutes, rounded up; at least 1
+// when there is any text, 0 when there is none.
+func ReadMinutes(text string) int { return ReadRates{}.Minutes(text) }
+
+// Minutes is ReadMinutes at r.
+func (r ReadRates) Minutes(text string) int {
+	words, cjk := countRead(text)
+	return r.minutes(words, cjk)
+}
+
+// countRead counts text's words and CJK characters as read times time them.
+func countRead(text string) (words, cjk int) {
 	inWord := false
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
@@ -63,19 +98,13 @@ func ReadMinutes(text string) int {
 			}
 		}
 	}
-	if words == 0 && cjk == 0 {
-		return 0
-	}
-	// minutes = ceil(words/265 + cjk/500), in integers.
-	num := words*CJKCharsPerMinute + cjk*WordsPerMinute
-	den := WordsPerMinute * CJKCharsPerMinute
-	return max(1, (num+den-1)/den)
+	return words, cjk
 }
 
-// readMinutesHTML times an HTML body, leaving out share bars, comment
-// sections and other furniture (see readableText).
-func readMinutesHTML(fragment string) int {
-	return ReadMinutes(readableText(fragment))
+// countReadHTML counts an HTML body's words and CJK characters, leaving out
+// share bars, comment sections and other furniture (see readableText).
+func countReadHTML(fragment string) (words, cjk int) {
+	return countRead(readableText(fragment))
 }
 
 // ASCII classes for ReadMinutes: a break ends a word, a word character
@@ -258,3 +287,6 @@ func countWords(t string) int {
 	}
 	return n
 }
+
+// readMinutesHTML times an HTML body at the default rates.
+func readMinutesHTML(fragment string) int { return ReadRates{}.minutes(countReadHTML(fragment)) }

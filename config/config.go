@@ -32,6 +32,7 @@ type Config struct {
 	Feed    Feed     `toml:"feed"`
 	Sources []Source `toml:"source"`
 	Groups  []Group  `toml:"group"`
+	Rules   []Rule   `toml:"rule"`
 }
 
 // Server is the [server] table: where the publisher listens.
@@ -97,6 +98,10 @@ type Feed struct {
 	// ShowStatus shows the HTML page's strip of failing sources to every
 	// reader, not only to the operator.
 	ShowStatus bool `toml:"show_status"`
+	// WordsPerMinute and CJKCharactersPerMinute are the reading speeds read
+	// times are counted at.
+	WordsPerMinute         int `toml:"words_per_minute"`
+	CJKCharactersPerMinute int `toml:"cjk_characters_per_minute"`
 }
 
 // Source is one [[source]] table: a feed to aggregate.
@@ -123,6 +128,66 @@ type Group struct {
 	Exclude     []string `toml:"exclude"`
 	MinReadTime int      `toml:"min_read_time"`
 	MaxReadTime int      `toml:"max_read_time"`
+}
+
+// Rule is one [[rule]] table: conditions on articles' fields, and what to do
+// with the articles of its sources that meet them all (see README, Rules).
+type Rule struct {
+	// Name names the rule in Article.From["rule"] and messages; unset, it
+	// is "rule[N]", N counted from 0 in file order.
+	Name string `toml:"name"`
+	// Sources and Tags choose the sources the rule applies to: those named,
+	// and those holding one of the tags; neither, every source.
+	Sources []string `toml:"sources"`
+	Tags    []string `toml:"tags"`
+	Match   Match    `toml:"match"`
+	// Regex makes every word of Match a Go RE2 expression.
+	Regex       bool `toml:"regex"`
+	MinReadTime int  `toml:"min_read_time"`
+	MaxReadTime int  `toml:"max_read_time"`
+
+	Drop      bool   `toml:"drop"`
+	KeepOnly  bool   `toml:"keep_only"`
+	Tag       string `toml:"tag"`
+	SetAuthor string `toml:"set_author"`
+}
+
+// Match is a rule's match table: each field set lists words (or, with
+// regex, expressions), one of which the field must hold; every field set
+// must hold one.
+type Match struct {
+	Title   []string `toml:"title"`
+	Author  []string `toml:"author"`
+	Content []string `toml:"content"`
+	URL     []string `toml:"url"`
+	Source  []string `toml:"source"`
+	Tags    []string `toml:"tags"`
+}
+
+// Fields lists the match table's fields that are set, by key, in the order
+// of article.Fields.
+func (m Match) Fields() []MatchField {
+	var out []MatchField
+	for _, f := range []MatchField{{"title", m.Title}, {"author", m.Author}, {"content", m.Content}, {"url", m.URL}, {"source", m.Source}, {"tags", m.Tags}} {
+		if f.Words != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// MatchField is one key of a match table and its words.
+type MatchField struct {
+	Key   string
+	Words []string
+}
+
+// RuleName is the rule's name, else "rule[i]".
+func (r Rule) RuleName(i int) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return fmt.Sprintf("rule[%d]", i)
 }
 
 // EffectiveSchedule is the source's own schedule, else the [fetch] one.
@@ -172,6 +237,9 @@ func Defaults() Config {
 			Title:       "Tributary",
 			Description: "Everything my sources published, in one feed",
 			MaxItems:    50,
+
+			WordsPerMinute:         265,
+			CJKCharactersPerMinute: 500,
 		},
 	}
 }
@@ -403,5 +471,6 @@ func (c *Config) validate(pos positions) Problems {
 			bad(key("max_read_time"), "max_read_time %d is below min_read_time %d", g.MaxReadTime, g.MinReadTime)
 		}
 	}
+	p = append(p, c.validateRules(pos, seen)...)
 	return p
 }

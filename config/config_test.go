@@ -123,22 +123,27 @@ max_age = "3 days"
 		{"min_interval zero", "[fetch]\nmin_interval = \"0s\"\n", []string{"f.toml:2: fetch.min_interval: must be positive"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("f.toml", []byte(tt.toml))
-			var probs Problems
-			if !errors.As(err, &probs) {
-				t.Fatalf("err = %v, want Problems", err)
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if !strings.HasPrefix(lines[i], w) {
-					t.Errorf("problem %d:\n got %s\nwant %s…", i, lines[i], w)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantProblems(t, tt.toml, tt.want) })
+	}
+}
+
+// wantProblems parses toml as f.toml and checks that its problems are want,
+// each the start of a line of the error.
+func wantProblems(t *testing.T, toml string, want []string) {
+	t.Helper()
+	_, err := Parse("f.toml", []byte(toml))
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("err = %v, want Problems", err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d:\n got %s\nwant %s…", i, lines[i], w)
+		}
 	}
 }
 

@@ -94,6 +94,7 @@ func (f *Fetcher) enrich(ctx context.Context, cfg *config.Config, src config.Sou
 		} else {
 			for i := range arts {
 				if p, ok := prev[arts[i].ID]; ok {
+					article.UndoRules(&p) // the page's byline, not a rule's
 					arts[i].KeepEnrichment(&p, src.FullText)
 				}
 			}
@@ -262,7 +263,7 @@ func (f *Fetcher) enrichPage(ctx context.Context, cfg *config.Config, src config
 		}
 	}()
 	b := *a
-	b.Enrich(page, final, article.EnrichOptions{FullText: src.FullText})
+	b.Enrich(page, final, article.EnrichOptions{FullText: src.FullText, Rates: f.rulesOf(cfg).rates})
 	*a = b
 	return nil
 }

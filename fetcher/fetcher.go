@@ -38,6 +38,8 @@ type Outcome struct {
 	Status  int // HTTP status, 0 when no response came
 	New     int
 	Updated int
+	// Dropped counts the articles [[rule]] tables kept out of the store.
+	Dropped int
 	Bytes   int64
 	// NotModified is true when the server answered 304, or the body's hash
 	// was unchanged: nothing was parsed.
@@ -81,7 +83,9 @@ type Fetcher struct {
 	mu        sync.Mutex
 	cfg       *config.Config
 	observers []func(Outcome)
-	reloaded  chan struct{} // tells Run the configuration changed
+	reloaded  chan struct{}  // tells Run the configuration changed
+	ruleCfg   *config.Config // the configuration ruleSet was compiled from
+	ruleSet   *ruleSet
 
 	global   *limiter // [fetch].concurrency, key ""
 	enriches *limiter // [fetch].enrich_concurrency, key "": pages and comment feeds
@@ -103,6 +107,7 @@ type Fetcher struct {
 	flushTimer *time.Timer
 	flushMu    sync.Mutex // held by a flush while it writes (see apply)
 	hints      map[string]feedHints
+	reparse    map[string]bool // sources whose next fetch parses whole: see ReapplyRules
 }
 
 // Observe registers fn to be called after every fetch, scheduled or not,

@@ -71,8 +71,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	// Pages still owed are enriched on a fetch that parses: when one is
 	// due, the feed is asked for whole and parsed even if unchanged.
 	owed := pagesDue(cfg, src, state, f.now())
+	reparse := f.reparseDue(src.Name) // the rules changed
 	etag, lastMod := state.ETag, state.LastModified
-	if owed {
+	if owed || reparse {
 		etag, lastMod = "", ""
 	}
 	if etag != "" || lastMod != "" {
@@ -131,7 +132,7 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 
 	sum := sha256.Sum256(resp.Body)
 	hash := hex.EncodeToString(sum[:])
-	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash && !owed) {
+	if resp.Status == http.StatusNotModified || (state.BodyHash != "" && hash == state.BodyHash && !owed && !reparse) {
 		o.NotModified, o.Result = true, ResultUnchanged
 		if resp.Status == http.StatusNotModified {
 			f.log.Debug("not modified (304): nothing parsed", "source", src.Name)
@@ -164,7 +165,8 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 
 	// Relative links resolve against the feed URL: its credentials must not
 	// follow them into published articles.
-	asrc := article.Source{Name: src.Name, FeedURL: redact.PublicURL(resp.URL)}
+	rs := f.rulesOf(cfg)
+	asrc := article.Source{Name: src.Name, FeedURL: redact.PublicURL(resp.URL), Rates: rs.rates}
 	arts := make([]article.Article, 0, len(p.Feed.Items))
 	extras := make([]article.RawExtras, 0, len(p.Feed.Items))
 	for i, it := range p.Feed.Items {
@@ -174,6 +176,12 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		arts = append(arts, article.FromItem(asrc, p.Feed, it, p.Extras[i]))
 		extras = append(extras, p.Extras[i])
 	}
+	// Rules drop articles before their pages are fetched, and dropped
+	// articles are never stored; they are applied again once pages have
+	// filled in bylines and read times.
+	rules := rs.forSource(src)
+	var dropped int
+	arts, extras, dropped = applyRules(beforePages(rules, src), src.Tags, arts, extras)
 	t.done()
 	// Other sources may be fetched while this one's pages are: enrichment
 	// has its own pool.
@@ -186,9 +194,13 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		f.enrich(ectx, cfg, src, arts, extras, &state)
 		cancel()
 		o.EnrichAttempts, o.EnrichFailures = state.EnrichAttempts-attempts, state.EnrichFailures-failures
+		var more int
+		arts, _, more = applyRules(rules, src.Tags, arts, nil)
+		dropped += more
 	} else {
 		state.Unenriched = nil
 	}
+	o.Dropped = dropped
 	state.Title, state.TitlePlain = article.PlainText(p.Feed.Title), true // "Blog &#8211; InfluxData": decoded here, once
 	state.Link = p.Feed.Link
 	state.BodyHash = hash
@@ -198,6 +210,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		state.BodyHash = "" // nothing was stored: parse it again next time
 		state.ETag, state.LastModified = "", ""
 		return fail(err, 0)
+	}
+	if reparse {
+		f.doneReparse(src.Name)
 	}
 	o.New, o.Updated = ch.New, ch.Updated
 	switch {

@@ -78,14 +78,16 @@ func groupSubfeed(cfg *config.Config, g config.Group) subfeed {
 			}
 		}
 		sub.filter.Sources = names
-		sub.none = len(names) == 0
+		sub.filter.Tags = g.Tags // and what rules tagged so
+		sub.none = len(names) == 0 && len(g.Tags) == 0
 	}
 	sub.filter.Include, sub.filter.Exclude = g.Include, g.Exclude
 	sub.filter.MinReadTime, sub.filter.MaxReadTime = g.MinReadTime, g.MaxReadTime
 	return sub
 }
 
-// tagFeed holds the sources tagged tag; it exists while one source has it.
+// tagFeed holds the sources tagged tag and the articles a [[rule]] tagged
+// so; it exists while a source or a rule has the tag.
 func tagFeed(cfg *config.Config, tag string) (subfeed, bool) {
 	var names []string
 	for _, s := range cfg.Sources {
@@ -93,10 +95,13 @@ func tagFeed(cfg *config.Config, tag string) (subfeed, bool) {
 			names = append(names, s.Name)
 		}
 	}
-	if len(names) == 0 {
+	f := store.Filter{Sources: names}
+	if slices.ContainsFunc(cfg.Rules, func(r config.Rule) bool { return r.Tag == tag }) {
+		f.Tags = []string{tag}
+	} else if len(names) == 0 {
 		return subfeed{}, false
 	}
-	return subfeed{path: "t/" + tag, title: cfg.Feed.Title + ": " + tag, filter: store.Filter{Sources: names}}, true
+	return subfeed{path: "t/" + tag, title: cfg.Feed.Title + ": " + tag, filter: f}, true
 }
 
 func hasAny(have, want []string) bool {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tributary-feeds/tributary/article"
@@ -18,6 +19,12 @@ type Filter struct {
 	// part of the store; a larger set walks the overall index, skipping
 	// other sources' articles within the MaxScan bound.
 	Sources []string
+
+	// Tags, when not empty, also keeps the articles a [[rule]] tagged with
+	// one of them (article.RuleTags), whatever their source: with Sources,
+	// an article is kept when it is of one of them or so tagged. Newest
+	// then walks the overall index, within the MaxScan bound.
+	Tags []string
 
 	// Include, when it has a keyword, keeps only articles whose text holds
 	// at least one of them; Exclude drops articles whose text holds any of
@@ -43,7 +50,8 @@ type Filter struct {
 }
 
 // Matches reports whether a passes f's tests on the article itself (all but
-// Sources, which Newest serves from its indexes).
+// Sources, which Newest serves from its indexes, unless Tags is set: then
+// Sources-or-Tags is tested here).
 func (f Filter) Matches(a *article.Article) bool {
 	m := f.matcher()
 	return m == nil || m.match(a)
@@ -54,17 +62,26 @@ func (f Filter) Matches(a *article.Article) bool {
 type matcher struct {
 	include, exclude []string // lowered
 	minRT, maxRT     int
+	// With Tags: an article of none of sources must carry one of tags.
+	sources, tags []string
 }
 
 func (f Filter) matcher() *matcher {
 	m := &matcher{include: lowerAll(f.Include), exclude: lowerAll(f.Exclude), minRT: max(f.MinReadTime, 0), maxRT: max(f.MaxReadTime, 0)}
-	if len(m.include) == 0 && len(m.exclude) == 0 && m.minRT == 0 && m.maxRT == 0 {
+	if len(f.Tags) > 0 {
+		m.sources, m.tags = f.Sources, f.Tags
+	}
+	if len(m.include) == 0 && len(m.exclude) == 0 && m.minRT == 0 && m.maxRT == 0 && len(m.tags) == 0 {
 		return nil
 	}
 	return m
 }
 
 func (m *matcher) match(a *article.Article) bool {
+	if len(m.tags) > 0 && !slices.Contains(m.sources, a.Source) &&
+		!slices.ContainsFunc(article.RuleTags(a), func(t string) bool { return slices.Contains(m.tags, t) }) {
+		return false
+	}
 	if m.minRT > 0 || m.maxRT > 0 {
 		if rt, _ := a.ShownReadTime(); rt <= 0 || rt < m.minRT || m.maxRT > 0 && rt > m.maxRT {
 			return false

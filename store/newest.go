@@ -54,6 +54,9 @@ func (s *Store) Newest(ctx context.Context, n int, f Filter, after Cursor) ([]ar
 	err := s.view(func(tx *bolt.Tx) error {
 		var it walker
 		srcs := slices.Compact(slices.Sorted(slices.Values(f.Sources)))
+		if len(f.Tags) > 0 {
+			srcs = nil // the matcher tests sources or tags
+		}
 		if len(srcs) > 0 && len(srcs) <= mergeLimit {
 			it = newMergeWalker(tx, srcs, start)
 		} else {

@@ -233,6 +233,16 @@ func (d *running) reload(ctx context.Context) error {
 	d.adm.SetConfig(cfg)
 	d.forget(removed...)
 	d.cfg = cfg
+	if fetcher.RulesChanged(old, cfg) {
+		// Before the reload answers, so that what it changed is published.
+		start := time.Now()
+		r, err := d.fetch.ReapplyRules(context.WithoutCancel(ctx), cfg)
+		if err != nil {
+			d.log.Error("rules not re-applied to stored articles", "error", err)
+		} else {
+			d.log.Info("rules re-applied to stored articles", "checked", r.Checked, "changed", r.Changed, "deleted", r.Deleted, "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
 	go d.sweep(context.Background(), cfg)
 	d.log.Info("config reloaded", "file", cfg.File, "sources", len(cfg.Sources),
 		"added", added, "removed", removed, "rescheduled", rescheduled)
