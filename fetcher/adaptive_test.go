@@ -171,3 +171,27 @@ func TestAdaptiveFetch(t *testing.T) {
 	}
 	check("after a restart")
 }
+
+// TestReloadToAdaptive: a source switched to "adaptive" by a reload is
+// fetched at once, and its next fetch follows its feed's dates.
+func TestReloadToAdaptive(t *testing.T) {
+	newest := time.Now().Add(-time.Minute)
+	cnt := newCounter()
+	srv := serve(t, cnt.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(datedFeed(5, newest, 4*time.Hour, 0)))
+	})))
+	cfg := testConfig(config.Source{Name: "a", URL: srv.URL + "/a", Schedule: "@every 24h"})
+	st := newStore(t)
+	f := New(cfg, st, nil)
+	runFetcher(t, f)
+	waitUntil(t, 10*time.Second, "the first fetch", func() bool { return cnt.get("/a") >= 1 })
+	cfg2 := testConfig(config.Source{Name: "a", URL: srv.URL + "/a", Schedule: "adaptive"})
+	f.Reload(cfg2)
+	waitUntil(t, 10*time.Second, "a fetch after the reload", func() bool {
+		s, ok, err := st.Source(context.Background(), "a")
+		return err == nil && ok && strings.HasPrefix(s.NextReason, "adaptive: every 2h (")
+	})
+	if d := time.Until(stateOf(t, st, "a").NextAttempt); d < 2*time.Hour-time.Minute || d > 2*time.Hour {
+		t.Errorf("next fetch in %v, want 2h", d)
+	}
+}

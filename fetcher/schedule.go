@@ -198,6 +198,8 @@ func (f *Fetcher) sync(ctx context.Context, entries map[string]*entry, now time.
 				e.next = time.Time{}
 			case err == nil && st.Failures > 0 && st.NextAttempt.After(now):
 				e.next = st.NextAttempt // back-off and Retry-After hold
+			case config.IsAdaptive(spec):
+				e.next = now.Add(off) // fetched to measure its posting rate
 			default:
 				e.next = scheduledNext(sched, now, off)
 			}
