@@ -182,9 +182,9 @@ func TestReloadToAdaptive(t *testing.T) {
 	})))
 	cfg := testConfig(config.Source{Name: "a", URL: srv.URL + "/a", Schedule: "@every 24h"})
 	st := newStore(t)
+	New(cfg, st, nil).Once(context.Background()) // next in 24h
 	f := New(cfg, st, nil)
 	runFetcher(t, f)
-	waitUntil(t, 10*time.Second, "the first fetch", func() bool { return cnt.get("/a") >= 1 })
 	cfg2 := testConfig(config.Source{Name: "a", URL: srv.URL + "/a", Schedule: "adaptive"})
 	f.Reload(cfg2)
 	waitUntil(t, 10*time.Second, "a fetch after the reload", func() bool {
@@ -194,4 +194,25 @@ func TestReloadToAdaptive(t *testing.T) {
 	if d := time.Until(stateOf(t, st, "a").NextAttempt); d < 2*time.Hour-time.Minute || d > 2*time.Hour {
 		t.Errorf("next fetch in %v, want 2h", d)
 	}
+}
+
+// TestRestartFromAdaptiveToCron: a source whose adaptive plan was a day
+// away (a dormant feed) and whose schedule became "@every 1s" while the
+// daemon was stopped is fetched on the new schedule at the restart.
+func TestRestartFromAdaptiveToCron(t *testing.T) {
+	cnt := newCounter()
+	srv := serve(t, cnt.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(datedFeed(5, time.Now().Add(-60*24*time.Hour), time.Hour, 0)))
+	})))
+	path := filepath.Join(t.TempDir(), "t.db")
+	cfg := testConfig(config.Source{Name: "a", URL: srv.URL + "/a", Schedule: "adaptive"})
+	st := openStore(t, path)
+	New(cfg, st, nil).Once(context.Background())
+	if s := stateOf(t, st, "a"); !strings.Contains(s.NextReason, "capped at [fetch] max_interval") || time.Until(s.NextAttempt) < 23*time.Hour {
+		t.Fatalf("after the first fetch: next %v (%s)", s.NextAttempt, s.NextReason)
+	}
+	cfg2 := testConfig(config.Source{Name: "a", URL: srv.URL + "/a", Schedule: "@every 1s"})
+	cfg2.Fetch.MinInterval.Duration = time.Second
+	runFetcher(t, New(cfg2, st, nil))
+	waitUntil(t, 10*time.Second, "a fetch on the cron schedule", func() bool { return cnt.get("/a") >= 2 })
 }
