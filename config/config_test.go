@@ -163,6 +163,35 @@ func TestScheduleFloor(t *testing.T) {
 	}
 }
 
+// TestAdaptiveScheduleAccepted: "adaptive" is a schedule wherever one is
+// accepted, under any min_interval (its intervals are clamped to it), and
+// parses as an AdaptiveSchedule.
+func TestAdaptiveScheduleAccepted(t *testing.T) {
+	for _, toml := range []string{
+		"[fetch]\nschedule = \"adaptive\"\n",
+		"[fetch]\nschedule = \"adaptive\"\nmin_interval = \"12h\"\n",
+		"[fetch]\nmin_interval = \"2h\"\nschedule = \"@every 3h\"\n[[source]]\nname = \"x\"\nurl = \"https://x.example/\"\nschedule = \" Adaptive \"\n",
+	} {
+		if _, err := Parse("f.toml", []byte(toml)); err != nil {
+			t.Errorf("%s: %v", toml, err)
+		}
+	}
+	for _, spec := range []string{"adaptive", "ADAPTIVE", " adaptive "} {
+		s, err := ParseSchedule(spec)
+		if _, ok := s.(AdaptiveSchedule); !ok || err != nil {
+			t.Errorf("ParseSchedule(%q) = %T, %v", spec, s, err)
+			continue
+		}
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		if got := s.Next(now); got != now.Add(AdaptiveFallback) {
+			t.Errorf("ParseSchedule(%q).Next = %v", spec, got)
+		}
+	}
+	if _, err := Parse("f.toml", []byte("[fetch]\nschedule = \"adaptiv\"\n")); err == nil {
+		t.Error("\"adaptiv\" accepted")
+	}
+}
+
 func TestSize(t *testing.T) {
 	for in, want := range map[string]Size{"8MiB": 8 << 20, "512KiB": 512 << 10, "10MB": 10_000_000, "100": 100, "1GiB": 1 << 30} {
 		var s Size

@@ -10,10 +10,37 @@ import (
 
 var scheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
+// Adaptive is the schedule spec whose interval follows the source's own
+// posting rate (see the fetcher): IsAdaptive tells it from a cron spec.
+const Adaptive = "adaptive"
+
+// AdaptiveFallback is an adaptive source's interval until its feed has given
+// enough dates to measure its posting rate (clamped, like any adaptive
+// interval, to [fetch] min_interval and max_interval).
+const AdaptiveFallback = time.Hour
+
+// IsAdaptive reports whether spec is "adaptive" (any case, spaces around).
+func IsAdaptive(spec string) bool {
+	return strings.EqualFold(strings.TrimSpace(spec), Adaptive)
+}
+
+// AdaptiveSchedule is what ParseSchedule gives for "adaptive": as a
+// cron.Schedule it fires every AdaptiveFallback, which is what callers that
+// only estimate (a status page, a cache lifetime) should assume; the fetcher
+// replaces it after each fetch by the interval the feed's dates give.
+type AdaptiveSchedule struct{}
+
+// Next is t plus AdaptiveFallback.
+func (AdaptiveSchedule) Next(t time.Time) time.Time { return t.Add(AdaptiveFallback) }
+
 // ParseSchedule parses a robfig/cron/v3 spec or descriptor ("@every 30m",
-// "@hourly", "0 */2 * * *", "CRON_TZ=Europe/Berlin 0 6 * * *"). Specs without
-// a zone run in UTC, so that daylight-saving days neither skip nor repeat.
+// "@hourly", "0 */2 * * *", "CRON_TZ=Europe/Berlin 0 6 * * *"), or "adaptive"
+// (an AdaptiveSchedule). Specs without a zone run in UTC, so that
+// daylight-saving days neither skip nor repeat.
 func ParseSchedule(spec string) (sched cron.Schedule, err error) {
+	if IsAdaptive(spec) {
+		return AdaptiveSchedule{}, nil
+	}
 	defer func() {
 		// cron's parser panics on some malformed input ("CRON_TZ=UTC" alone).
 		if r := recover(); r != nil {
@@ -31,10 +58,14 @@ func ParseSchedule(spec string) (sched cron.Schedule, err error) {
 }
 
 // checkSchedule reports a schedule that does not parse, never fires, or
-// fires more often than floor ([fetch] min_interval).
+// fires more often than floor ([fetch] min_interval). "adaptive" passes: its
+// intervals are clamped to the floor when they are chosen.
 func checkSchedule(spec string, floor time.Duration) error {
 	if spec == "" {
 		return fmt.Errorf("must not be empty")
+	}
+	if IsAdaptive(spec) {
+		return nil
 	}
 	s, err := ParseSchedule(spec)
 	if err != nil {

@@ -54,7 +54,8 @@ func scheduledNext(sched cron.Schedule, now time.Time, off time.Duration) time.T
 // feedHints joins the feed's own hints with the HTTP Cache-Control max-age.
 type feedHints struct {
 	hints
-	MaxAge time.Duration
+	MaxAge  time.Duration
+	posting postingRate // an adaptive source's rhythm, from its last parse
 }
 
 // longest is the longest interval the hints ask for, and which one.
@@ -74,10 +75,11 @@ func (h feedHints) longest() (time.Duration, string) {
 
 // nextAfterSuccess is when a source that answered (200 or 304) is fetched
 // next: its schedule, lengthened by its hints up to maxInterval, moved out of
-// its skipHours.
-func nextAfterSuccess(sched cron.Schedule, now time.Time, off time.Duration, h feedHints, maxInterval time.Duration) (time.Time, string) {
+// its skipHours. base says why the schedule: "schedule" for a cron spec, the
+// chosen interval and its reason for an adaptive one.
+func nextAfterSuccess(sched cron.Schedule, now time.Time, off time.Duration, h feedHints, maxInterval time.Duration, base string) (time.Time, string) {
 	next := scheduledNext(sched, now, off)
-	reason := "schedule"
+	reason := base
 	if next.IsZero() {
 		return next, "schedule never fires again"
 	}
@@ -88,6 +90,9 @@ func nextAfterSuccess(sched cron.Schedule, now time.Time, off time.Duration, h f
 		if d > next.Sub(now) {
 			next = now.Add(d)
 			reason = fmt.Sprintf("feed hint: %s %v", why, d)
+			if base != "schedule" {
+				reason = base + ", lengthened by " + reason
+			}
 		}
 	}
 	if len(h.SkipHours) > 0 && len(h.SkipHours) < 24 {

@@ -90,7 +90,7 @@ func TestNextAttempt(t *testing.T) {
 		{"skipHours", feedHints{hints: hints{SkipHours: []int{10, 11}}}, 2 * time.Hour, "skipHours"},
 	}
 	for _, tc := range tests {
-		next, why := nextAfterSuccess(sched, now, 0, tc.h, 6*time.Hour)
+		next, why := nextAfterSuccess(sched, now, 0, tc.h, 6*time.Hour, "schedule")
 		if next.Sub(now) != tc.want || !strings.Contains(why, tc.wantReason) {
 			t.Errorf("%s: in %v (%s), want %v (%s)", tc.name, next.Sub(now), why, tc.want, tc.wantReason)
 		}

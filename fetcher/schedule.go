@@ -2,6 +2,7 @@ package fetcher
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -198,6 +199,8 @@ func (f *Fetcher) sync(ctx context.Context, entries map[string]*entry, now time.
 				e.next = time.Time{}
 			case err == nil && st.Failures > 0 && st.NextAttempt.After(now):
 				e.next = st.NextAttempt // back-off and Retry-After hold
+			case config.IsAdaptive(spec):
+				e.next = now.Add(off) // fetched to measure its posting rate
 			default:
 				e.next = scheduledNext(sched, now, off)
 			}
@@ -231,11 +234,26 @@ func (f *Fetcher) resumeWhy(ctx context.Context, src config.Source, sched cron.S
 		return time.Time{}, "gone (410)"
 	case st.NextAttempt.IsZero():
 		return scheduledNext(sched, st.LastAttempt, off), "schedule, from the last attempt"
-	case st.Failures == 0 && st.NextReason == "schedule":
-		// The schedule may have been shortened while the daemon was stopped.
+	case st.Failures == 0 && toAdaptive(st.NextReason, sched):
+		return now.Add(off), "schedule now adaptive: fetched to measure its posting rate"
+	case st.Failures == 0 && (st.NextReason == "schedule" || fromAdaptive(st.NextReason, sched)):
+		// The schedule may have been shortened while the daemon was stopped
+		// (or an adaptive one replaced by a cron spec).
 		if n := scheduledNext(sched, st.LastAttempt, off); n.Before(st.NextAttempt) {
 			return n, "schedule (shortened since the last fetch)"
 		}
 	}
 	return st.NextAttempt, "stored: " + st.NextReason
+}
+
+// fromAdaptive reports whether a plan made by an adaptive schedule (its
+// reason) is now under a cron one; toAdaptive the other way round.
+func fromAdaptive(reason string, sched cron.Schedule) bool {
+	_, now := sched.(config.AdaptiveSchedule)
+	return !now && strings.HasPrefix(reason, "adaptive:")
+}
+
+func toAdaptive(reason string, sched cron.Schedule) bool {
+	_, now := sched.(config.AdaptiveSchedule)
+	return now && !strings.HasPrefix(reason, "adaptive:")
 }

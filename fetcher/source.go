@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/tributary-feeds/tributary/article"
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/internal/redact"
@@ -45,12 +47,28 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		state.Title, state.TitlePlain = article.PlainText(state.Title), true
 	}
 	state.LastAttempt = start.UTC()
-	sched, err := config.ParseSchedule(src.EffectiveSchedule(cfg.Fetch))
+	spec := src.EffectiveSchedule(cfg.Fetch)
+	sched, err := config.ParseSchedule(spec)
 	if err != nil { // config validation makes this unreachable
 		o.Result, o.Err = ResultError, err
 		return o
 	}
 	off := offset(src.Name, window(sched, cfg.Fetch.Jitter.Duration))
+
+	f.stMu.Lock()
+	h := f.hints[src.Name]
+	f.stMu.Unlock()
+	// An adaptive source runs every interval its feed's dates give (known
+	// from its last parse since start): back-off starts from it too.
+	adaptive, why := config.IsAdaptive(spec), "schedule"
+	adapt := func(now time.Time) {
+		if adaptive {
+			var d time.Duration
+			d, why = h.posting.interval(now, cfg.Fetch.MinInterval.Duration, cfg.Fetch.MaxInterval.Duration)
+			sched = cron.Every(d)
+		}
+	}
+	adapt(start)
 
 	fail := func(err error, retry time.Duration) Outcome {
 		o.Result, o.Err = ResultError, err
@@ -70,7 +88,9 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 
 	// Pages still owed are enriched on a fetch that parses: when one is
 	// due, the feed is asked for whole and parsed even if unchanged.
-	owed := pagesDue(cfg, src, state, f.now())
+	// So is an adaptive source's feed whose dates are not known since start
+	// (a 304 would leave its rhythm unmeasured).
+	owed := pagesDue(cfg, src, state, f.now()) || (adaptive && !h.posting.known)
 	reparse := f.reparseDue(src.Name) // the rules changed
 	etag, lastMod := state.ETag, state.LastModified
 	if owed || reparse {
@@ -110,9 +130,6 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 	}
 	state.Gone = false
 
-	f.stMu.Lock()
-	h := f.hints[src.Name]
-	f.stMu.Unlock()
 	h.MaxAge = maxAge(resp.Header)
 
 	succeed := func() {
@@ -127,7 +144,8 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		if v := resp.Header.Get("Last-Modified"); v != "" || resp.Status != http.StatusNotModified {
 			state.LastModified = v
 		}
-		state.NextAttempt, state.NextReason = nextAfterSuccess(sched, now, off, h, cfg.Fetch.MaxInterval.Duration)
+		adapt(now)
+		state.NextAttempt, state.NextReason = nextAfterSuccess(sched, now, off, h, cfg.Fetch.MaxInterval.Duration, why)
 	}
 
 	sum := sha256.Sum256(resp.Body)
@@ -155,9 +173,6 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		return fail(err, 0)
 	}
 	h.hints = p.Hints
-	f.stMu.Lock()
-	f.hints[src.Name] = h
-	f.stMu.Unlock()
 	state.ItemsTotal, state.ItemsCut = p.Total, p.Total-len(p.Feed.Items)
 	if state.ItemsCut > 0 {
 		f.log.Warn("feed cut to max_items", "source", src.Name, "items", p.Total, "kept", len(p.Feed.Items))
@@ -176,6 +191,13 @@ func (f *Fetcher) fetchSource(ctx context.Context, cfg *config.Config, src confi
 		arts = append(arts, article.FromItem(asrc, p.Feed, it, p.Extras[i]))
 		extras = append(extras, p.Extras[i])
 	}
+	if adaptive {
+		// The feed's own rhythm: every item it lists, rules or not.
+		h.posting = measurePosting(arts, time.Now())
+	}
+	f.stMu.Lock()
+	f.hints[src.Name] = h
+	f.stMu.Unlock()
 	// Rules drop articles before their pages are fetched, and dropped
 	// articles are never stored; they are applied again once pages have
 	// filled in bylines and read times.
