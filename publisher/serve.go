@@ -108,7 +108,12 @@ func (p *Publisher) renderFlight(ctx context.Context, k cacheKey, f *flight, gen
 		return
 	}
 	defer func() { <-p.renderSlots }()
+	if err := p.gate.Enter(ctx); err != nil {
+		f.err = err
+		return
+	}
 	body, ct, err := render()
+	p.gate.Leave()
 	if err != nil {
 		f.err = err
 		return
@@ -192,7 +197,11 @@ func (p *Publisher) write(w http.ResponseWriter, r *http.Request, s state, e *en
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
+		if p.gate.Enter(r.Context()) != nil {
+			return // the client is gone
+		}
 		w.Write(body)
+		p.gate.Leave()
 	}
 }
 

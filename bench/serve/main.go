@@ -245,7 +245,7 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	for i := range urls {
 		urls[i] = srv.FeedURL(i)
 	}
-	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every)
+	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\nmin_interval = \"%v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every, share.every)
 	if share.bg > 0 {
 		extra += fmt.Sprintf("background_cores = %v\n", share.bg)
 	}
