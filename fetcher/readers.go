@@ -20,6 +20,15 @@ import (
 // one core, a two-core machine's one slot never pauses, and an eight-core
 // machine's seven slots each keep a seventh of their time. A fetch the
 // operator asked for (`tributary fetch`, Once) runs at full speed.
+//
+// Pausing alone cannot keep that share: on two cores the slot never pauses,
+// yet fifty readers' goroutines share the cores with it. So while a
+// background turn works (held and not pausing), it keeps the Gate that cmd
+// also hands to the publisher busy (Options.Gate, package cpushare): the
+// readers' CPU work (renders, writing bodies) then runs on at most
+// GOMAXPROCS−ceil(background_cores) cores, at least one, and waits its turn
+// for the others. While the turn pauses, it is ahead of its share, and the
+// gate is open.
 
 const (
 	yieldEvery = 4                      // items normalised between looks at the run queue

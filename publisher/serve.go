@@ -123,6 +123,11 @@ func (p *Publisher) renderFlight(ctx context.Context, k cacheKey, f *flight, gen
 	f.err = nil
 }
 
+// writeHold is the longest a body's write keeps its place at the gate (see
+// GiveWay): a write that takes longer waits on its client, not on a core,
+// and a reader that does not read must not keep the others waiting.
+const writeHold = 2 * time.Millisecond
+
 // renderWait is how long a render waits for a slot before its request is
 // answered 503: misses of many keys at once queue for the slots instead of
 // all rendering at once.
@@ -197,11 +202,12 @@ func (p *Publisher) write(w http.ResponseWriter, r *http.Request, s state, e *en
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		if p.gate.Enter(r.Context()) != nil {
+		leave, err := p.gate.EnterFor(r.Context(), writeHold)
+		if err != nil {
 			return // the client is gone
 		}
 		w.Write(body)
-		p.gate.Leave()
+		leave()
 	}
 }
 

@@ -233,7 +233,8 @@ type shareResult struct {
 
 // measureShare runs the daemon on srv's sources, due every share.every, and
 // counts the fetches (requests to srv) in dur without readers, then in dur
-// under the flood of conns connections on /feed.atom.
+// under the flood of conns connections on /feed.atom, then in dur without
+// readers again.
 func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Duration) (shareResult, error) {
 	var res shareResult
 	os.MkdirAll(dir, 0o755)
@@ -276,6 +277,12 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	n1, t1 := srv.Requests.Load(), time.Now()
 	res.load = benchutil.Load(feedURL, conns, dur, maxRequests, nil)
 	res.loaded = float64(srv.Requests.Load()-n1) / time.Since(t1).Seconds()
+	// Unloaded again, after the flood: the rate without readers is the mean
+	// of the two, so that other jobs' load drifting over the run moves
+	// both sides of the ratio alike.
+	n2, t2 := srv.Requests.Load(), time.Now()
+	time.Sleep(dur)
+	res.unloaded = (res.unloaded + float64(srv.Requests.Load()-n2)/time.Since(t2).Seconds()) / 2
 	return res, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"context"
 	"math"
 	"sync"
+	"time"
 )
 
 // Gate bounds foreground CPU work while background work runs. The zero
@@ -111,6 +112,23 @@ func (g *Gate) Enter(ctx context.Context) error {
 		}
 		return ctx.Err()
 	}
+}
+
+// EnterFor is Enter for work that may block on I/O (writing to a client
+// that reads slowly): the place is given back by the returned leave, or
+// after d, whichever comes first, so that a client that does not read
+// holds no core's place for longer than d. leave may be called any time,
+// once or more.
+func (g *Gate) EnterFor(ctx context.Context, d time.Duration) (leave func(), err error) {
+	if g == nil {
+		return func() {}, nil
+	}
+	if err := g.Enter(ctx); err != nil {
+		return nil, err
+	}
+	once := sync.OnceFunc(g.Leave)
+	t := time.AfterFunc(d, once)
+	return func() { t.Stop(); once() }, nil
 }
 
 // Leave ends a foreground run that Enter let in.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // admits reports whether g lets one more foreground run in now, without
@@ -118,4 +119,27 @@ func TestNilGate(t *testing.T) {
 	}
 	g.Leave()
 	g.Idle()
+}
+
+// A place taken with EnterFor is given back after its time even when its
+// holder blocks (a client that does not read), and leave after that does
+// not give back a second place.
+func TestEnterForGivesThePlaceBack(t *testing.T) {
+	g := New(2)
+	g.Busy(1)
+	leave, err := g.EnterFor(context.Background(), time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Enter(context.Background()); err != nil { // waits for the timer, not for leave
+		t.Fatal(err)
+	}
+	leave()
+	if admits(t, g) {
+		t.Error("leave after the timer gave back a place it no longer held")
+	}
+	g.Leave()
+	if !admits(t, g) {
+		t.Error("gate closed with its place free")
+	}
 }
