@@ -98,7 +98,7 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		defer shareSrv.Close()
 	}
 	var ours, mem, idles, ratios []float64
-	var p99s, idleP99s, shareP99s []time.Duration
+	var p99s, idleP99s, shareP99s, memP99s []time.Duration
 	for r := range runs {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", r))
 		os.MkdirAll(dir, 0o755)
@@ -107,9 +107,9 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("run %d: fetching %d sources due every %v: %.1f fetches/s unloaded, %.1f during the flood (ratio %.2f); /feed.atom meanwhile %.0f req/s, p99 %v\n",
-				r+1, share.sources, share.every, s.unloaded, s.loaded, s.loaded/s.unloaded, s.load.RPS(), s.load.P99.Round(time.Microsecond))
-			ratios, shareP99s = append(ratios, s.loaded/s.unloaded), append(shareP99s, s.load.P99)
+			fmt.Printf("run %d: fetching %d sources due every %v: %.1f fetches/s unloaded, %.1f during the flood (ratio %.2f); /feed.atom meanwhile %.0f req/s, p99 %v; memory handler beside the fetching daemon %.0f req/s, p99 %v\n",
+				r+1, share.sources, share.every, s.unloaded, s.loaded, s.loaded/s.unloaded, s.load.RPS(), s.load.P99.Round(time.Microsecond), s.mem.RPS(), s.mem.P99.Round(time.Microsecond))
+			ratios, shareP99s, memP99s = append(ratios, s.loaded/s.unloaded), append(shareP99s, s.load.P99), append(memP99s, s.mem.P99)
 		}
 		if sources == 0 {
 			continue
@@ -173,30 +173,10 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		// The same bytes from memory, under the same load, from a process
 		// of its own as the daemon is (in this one, the server would share
 		// the load client's scheduler and skip the switches between them).
-		bodyPath := filepath.Join(dir, "body.atom")
-		if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
-			return err
-		}
-		memAddr, err := freeAddr()
+		m, err := memoryLoad(dir, body, conns, dur)
 		if err != nil {
 			return err
 		}
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		plain := exec.Command(self, "-memory-handler", bodyPath, "-listen", memAddr)
-		plain.Stderr = os.Stderr
-		if err := plain.Start(); err != nil {
-			return err
-		}
-		if _, err := waitBody("http://" + memAddr + "/feed.atom"); err != nil {
-			plain.Process.Kill()
-			return err
-		}
-		m := benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil)
-		plain.Process.Kill()
-		plain.Wait()
 
 		fmt.Printf("run %d: tributary during the fetch pass %.0f req/s (p50 %v, p99 %v, %d errors; %d feeds fetched meanwhile); after it %.0f req/s (p99 %v); memory handler %.0f req/s (p99 %v); body %d bytes\n",
 			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, during,
@@ -218,8 +198,8 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 	fmt.Printf("  after it:            tributary %.0f req/s, ratio %.2f; p99 %v\n", i, i/m, benchutil.Median(idleP99s).Round(time.Microsecond))
 	fmt.Printf("  memory handler:      %.0f req/s\n", m)
 	if shareSrv != nil {
-		fmt.Printf("  fetching under the flood: %.2f of its unloaded rate (target ≥ 0.40); /feed.atom p99 %v (target < 50ms)\n",
-			benchutil.MedianF(ratios), benchutil.Median(shareP99s).Round(time.Microsecond))
+		fmt.Printf("  fetching under the flood: %.2f of its unloaded rate (target ≥ 0.40); /feed.atom p99 %v (target < 50ms); memory handler's p99 beside it %v\n",
+			benchutil.MedianF(ratios), benchutil.Median(shareP99s).Round(time.Microsecond), benchutil.Median(memP99s).Round(time.Microsecond))
 	}
 	return nil
 }
@@ -229,6 +209,7 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 type shareResult struct {
 	unloaded, loaded float64
 	load             benchutil.LoadResult
+	mem              benchutil.LoadResult // the memory handler, the daemon fetching beside it
 }
 
 // measureShare runs the daemon on srv's sources, due every share.every, and
@@ -283,7 +264,43 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	n2, t2 := srv.Requests.Load(), time.Now()
 	time.Sleep(dur)
 	res.unloaded = (res.unloaded + float64(srv.Requests.Load()-n2)/time.Since(t2).Seconds()) / 2
-	return res, nil
+	// What the machine allows readers now: the last body served from memory
+	// under the same flood, the daemon still fetching beside it (at full
+	// speed: nobody waits for its gate).
+	body, err := waitBody(feedURL)
+	if err != nil {
+		return res, err
+	}
+	res.mem, err = memoryLoad(dir, body, conns, dur)
+	return res, err
+}
+
+// memoryLoad serves body from memory in a process of its own (this program,
+// re-executed) and loads it as the daemon was loaded.
+func memoryLoad(dir string, body []byte, conns int, dur time.Duration) (benchutil.LoadResult, error) {
+	var m benchutil.LoadResult
+	bodyPath := filepath.Join(dir, "body.atom")
+	if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
+		return m, err
+	}
+	memAddr, err := freeAddr()
+	if err != nil {
+		return m, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return m, err
+	}
+	plain := exec.Command(self, "-memory-handler", bodyPath, "-listen", memAddr)
+	plain.Stderr = os.Stderr
+	if err := plain.Start(); err != nil {
+		return m, err
+	}
+	defer func() { plain.Process.Kill(); plain.Wait() }()
+	if _, err := waitBody("http://" + memAddr + "/feed.atom"); err != nil {
+		return m, err
+	}
+	return benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil), nil
 }
 
 func freeAddr() (string, error) {
