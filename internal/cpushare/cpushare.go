@@ -82,14 +82,32 @@ func (g *Gate) Waiting() int {
 	return g.queue.Len()
 }
 
+// TryEnter is Enter without the wait: it reports whether the caller was let
+// in (and must then call Leave).
+func (g *Gate) TryEnter() bool {
+	if g == nil {
+		return true
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.queue.Len() == 0 && g.open() {
+		g.running++
+		return true
+	}
+	return false
+}
+
 // Enter waits until foreground work may run, or ctx is done; on success the
 // caller runs, then calls Leave once.
 func (g *Gate) Enter(ctx context.Context) error {
 	if g == nil {
 		return nil
 	}
+	if g.TryEnter() {
+		return nil
+	}
 	g.mu.Lock()
-	if g.queue.Len() == 0 && g.open() {
+	if g.queue.Len() == 0 && g.open() { // freed since
 		g.running++
 		g.mu.Unlock()
 		return nil
