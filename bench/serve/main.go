@@ -42,9 +42,14 @@ func main() {
 	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
 	bodyFile := flag.String("memory-handler", "", "internal: serve `FILE` from memory on -listen, as the memory handler's own process")
 	listen := flag.String("listen", "", "internal: the memory handler's address")
+	feedServer := flag.Int("feed-server", 0, "internal: serve `N` changing feeds, as the fetch-share measure's feed server in a process of its own")
 	flag.Parse()
 	if *bodyFile != "" {
 		memoryHandler(*bodyFile, *listen)
+		return
+	}
+	if *feedServer > 0 {
+		changingFeeds(*feedServer)
 		return
 	}
 	perfFile, binFile = *perfOut, *binFlag
@@ -89,13 +94,12 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 	fmt.Printf("machine: %d cores, %s; %d connections for %v; daemon fetching %d sources meanwhile\n",
 		runtime.NumCPU(), runtime.Version(), conns, dur, sources)
 
-	var shareSrv *feedgen.Server
+	var shareSrv *feedProcess
 	if share.sources > 0 {
-		if shareSrv, err = feedgen.Start(share.sources, 20); err != nil {
+		if shareSrv, err = startFeedProcess(share.sources); err != nil {
 			return err
 		}
-		shareSrv.Changing = true
-		defer shareSrv.Close()
+		defer shareSrv.close()
 	}
 	var ours, mem, idles, ratios []float64
 	var p99s, idleP99s, shareP99s, memP99s []time.Duration
@@ -216,7 +220,7 @@ type shareResult struct {
 // counts the fetches (requests to srv) in dur without readers, then in dur
 // under the flood of conns connections on /feed.atom, then in dur without
 // readers again.
-func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Duration) (shareResult, error) {
+func measureShare(bin, dir string, srv *feedProcess, conns int, dur time.Duration) (shareResult, error) {
 	var res shareResult
 	os.MkdirAll(dir, 0o755)
 	addr, err := freeAddr()
@@ -225,7 +229,7 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	}
 	urls := make([]string, share.sources)
 	for i := range urls {
-		urls[i] = srv.FeedURL(i)
+		urls[i] = srv.feedURL(i)
 	}
 	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\nmin_interval = \"%v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every, share.every)
 	if share.bg > 0 {
@@ -247,23 +251,23 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 		return res, err
 	}
 	// Past the first pass (every source fetched once), then a little more.
-	start := srv.Requests.Load()
-	for deadline := time.Now().Add(2 * time.Minute); srv.Requests.Load()-start < int64(share.sources) && time.Now().Before(deadline); {
+	start := srv.requests()
+	for deadline := time.Now().Add(2 * time.Minute); srv.requests()-start < int64(share.sources) && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(2 * time.Second)
-	n0, t0 := srv.Requests.Load(), time.Now()
+	n0, t0 := srv.requests(), time.Now()
 	time.Sleep(dur)
-	res.unloaded = float64(srv.Requests.Load()-n0) / time.Since(t0).Seconds()
-	n1, t1 := srv.Requests.Load(), time.Now()
+	res.unloaded = float64(srv.requests()-n0) / time.Since(t0).Seconds()
+	n1, t1 := srv.requests(), time.Now()
 	res.load = benchutil.Load(feedURL, conns, dur, maxRequests, nil)
-	res.loaded = float64(srv.Requests.Load()-n1) / time.Since(t1).Seconds()
+	res.loaded = float64(srv.requests()-n1) / time.Since(t1).Seconds()
 	// Unloaded again, after the flood: the rate without readers is the mean
 	// of the two, so that other jobs' load drifting over the run moves
 	// both sides of the ratio alike.
-	n2, t2 := srv.Requests.Load(), time.Now()
+	n2, t2 := srv.requests(), time.Now()
 	time.Sleep(dur)
-	res.unloaded = (res.unloaded + float64(srv.Requests.Load()-n2)/time.Since(t2).Seconds()) / 2
+	res.unloaded = (res.unloaded + float64(srv.requests()-n2)/time.Since(t2).Seconds()) / 2
 	// What the machine allows readers now: the last body served from memory
 	// under the same flood, the daemon still fetching beside it (at full
 	// speed: nobody waits for its gate).
@@ -301,6 +305,75 @@ func memoryLoad(dir string, body []byte, conns int, dur time.Duration) (benchuti
 		return m, err
 	}
 	return benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil), nil
+}
+
+// feedProcess is feedgen's server, every answer new bytes, in a process of
+// its own (this program, re-executed): in the bench's process, it would
+// share the load client's two threads and answer slower under the flood,
+// which would count against the daemon's fetching.
+type feedProcess struct {
+	cmd        *exec.Cmd
+	url, count string // the feeds' base URL; the URL answering the request count
+}
+
+func startFeedProcess(n int) (*feedProcess, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-feed-server", strconv.Itoa(n))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &feedProcess{cmd: cmd}
+	if _, err := fmt.Fscan(out, &p.url, &p.count); err != nil {
+		p.close()
+		return nil, fmt.Errorf("feed server: %w", err)
+	}
+	return p, nil
+}
+
+func (p *feedProcess) feedURL(i int) string { return fmt.Sprintf("%s/feed/%d.xml", p.url, i) }
+
+// requests is how many requests the feeds have had.
+func (p *feedProcess) requests() int64 {
+	resp, err := http.Get(p.count)
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	var n int64
+	fmt.Fscan(resp.Body, &n)
+	return n
+}
+
+func (p *feedProcess) close() { p.cmd.Process.Kill(); p.cmd.Wait() }
+
+// changingFeeds is the feed process: n feeds, new bytes at every request;
+// it prints the feeds' URL and the count's, then serves until killed.
+func changingFeeds(n int) {
+	srv, err := feedgen.Start(n, 20)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+	srv.Changing = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("%s http://%s/count\n", srv.URL, ln.Addr())
+	err = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, srv.Requests.Load())
+	}))
+	fmt.Fprintln(os.Stderr, "serve:", err)
+	os.Exit(1)
 }
 
 func freeAddr() (string, error) {
