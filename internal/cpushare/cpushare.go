@@ -90,6 +90,11 @@ func (g *Gate) TryEnter() bool {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	return g.enterNow()
+}
+
+// enterNow lets the caller in when nobody waits and there is room.
+func (g *Gate) enterNow() bool {
 	if g.queue.Len() == 0 && g.open() {
 		g.running++
 		return true
@@ -103,12 +108,8 @@ func (g *Gate) Enter(ctx context.Context) error {
 	if g == nil {
 		return nil
 	}
-	if g.TryEnter() {
-		return nil
-	}
 	g.mu.Lock()
-	if g.queue.Len() == 0 && g.open() { // freed since
-		g.running++
+	if g.enterNow() {
 		g.mu.Unlock()
 		return nil
 	}
