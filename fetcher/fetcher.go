@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/cpushare"
 	"github.com/tributary-feeds/tributary/internal/redact"
 	"github.com/tributary-feeds/tributary/store"
 )
@@ -92,8 +93,9 @@ type Fetcher struct {
 	now      func() time.Time
 	hosts    *limiter // [fetch].per_host, keyed by host name
 	parseSem chan struct{}
-	bgSem    chan struct{} // background CPU work: see readers.go
-	clock    clock         // background CPU work's clock: see readers.go
+	bgSem    chan struct{}  // background CPU work: see readers.go
+	clock    clock          // background CPU work's clock: see readers.go
+	gate     *cpushare.Gate // readers give way to background CPU work: see readers.go
 
 	running sync.Map // source name → *inflight: a source never runs twice at once
 
@@ -142,6 +144,7 @@ func NewWithOptions(cfg *config.Config, st Store, log *slog.Logger, opts Options
 		parseSem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 		bgSem:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		clock:    realClock,
+		gate:     opts.Gate,
 		states:   map[string]store.SourceState{},
 		pending:  map[string]store.SourceState{},
 		hints:    map[string]feedHints{},

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tributary-feeds/tributary/internal/cpushare"
 )
 
 // The private-address guard. A source's bytes are hostile: a feed, a page
@@ -54,6 +56,10 @@ type Options struct {
 	Connect func(ctx context.Context, network string, addr netip.AddrPort) (net.Conn, error)
 	// Now, when set, is the clock that schedules retries of article pages.
 	Now func() time.Time
+	// Gate, when set, is told while scheduled fetches run their CPU work, so
+	// that readers give way to them (see readers.go); cmd hands the same
+	// gate to the publisher.
+	Gate *cpushare.Gate
 }
 
 // isPrivate reports whether a is anything but a public unicast address:

@@ -20,6 +20,15 @@ import (
 // one core, a two-core machine's one slot never pauses, and an eight-core
 // machine's seven slots each keep a seventh of their time. A fetch the
 // operator asked for (`tributary fetch`, Once) runs at full speed.
+//
+// Pausing alone cannot keep that share: on two cores the slot never pauses,
+// yet fifty readers' goroutines share the cores with it. So while a
+// background turn works (held and not pausing), it keeps the Gate that cmd
+// also hands to the publisher busy (Options.Gate, package cpushare): the
+// readers' CPU work (renders, writing bodies) then runs on at most
+// GOMAXPROCS−ceil(background_cores) cores, at least one, and waits its turn
+// for the others. While the turn pauses, it is ahead of its share, and the
+// gate is open.
 
 const (
 	yieldEvery = 4                      // items normalised between looks at the run queue
@@ -44,6 +53,7 @@ func isBackground(ctx context.Context) bool {
 type turn struct {
 	f     *Fetcher
 	share float64 // of its time the fetch keeps: background_cores over the slots
+	cores float64 // background_cores, for the gate
 	held  bool
 	since time.Time // since when the fetch has run without a pause
 }
@@ -64,14 +74,17 @@ func (f *Fetcher) cpuTurn(ctx context.Context) *turn {
 		return &turn{}
 	}
 	f.bgSem <- struct{}{}
-	share := min(1, f.config().Fetch.BackgroundCores/float64(cap(f.bgSem)))
-	return &turn{f: f, share: share, held: true, since: f.clock.now()}
+	cores := f.config().Fetch.BackgroundCores
+	share := min(1, cores/float64(cap(f.bgSem)))
+	f.gate.Busy(cores)
+	return &turn{f: f, share: share, cores: cores, held: true, since: f.clock.now()}
 }
 
 // done gives the slot back; later calls do nothing.
 func (t *turn) done() {
 	if t.held {
 		t.held = false
+		t.f.gate.Idle()
 		<-t.f.bgSem
 	}
 }
@@ -86,8 +99,13 @@ func (t *turn) yield() {
 	c := t.f.clock
 	now := c.now()
 	budget := pauseFor(now.Sub(t.since), t.share)
-	for paused := time.Duration(0); paused < budget && c.waiting() > 0; paused += yieldStep {
-		c.sleep(min(yieldStep, budget-paused))
+	if budget > 0 && c.waiting() > 0 {
+		// Ahead of its share: readers need not give way meanwhile.
+		t.f.gate.Idle()
+		for paused := time.Duration(0); paused < budget && c.waiting() > 0; paused += yieldStep {
+			c.sleep(min(yieldStep, budget-paused))
+		}
+		t.f.gate.Busy(t.cores)
 	}
 	t.since = c.now()
 }

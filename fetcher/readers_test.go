@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/tributary-feeds/tributary/internal/cpushare"
 )
 
 // fakeClock is a clock whose time moves only when told (work) or slept.
@@ -73,4 +75,65 @@ func TestBackgroundKeepsShareUnderFlood(t *testing.T) {
 	if c.slept != 0 {
 		t.Errorf("a fetch the operator asked for paused %v", c.slept)
 	}
+}
+
+// admitsReader reports whether gate lets one more reader's CPU work in now.
+func admitsReader(g *cpushare.Gate) bool {
+	if !g.TryEnter() {
+		return false
+	}
+	g.Leave()
+	return true
+}
+
+// Readers give way to a background fetch that runs: while it works, the
+// readers' CPU work passes the gate on the cores left over (one of two);
+// while it pauses (ahead of its share) and once it is done, they run as they
+// like. A fetch the operator asked for does not close the gate.
+func TestReadersGiveWayWhileBackgroundRuns(t *testing.T) {
+	cfg := testConfig()
+	gate := cpushare.New(2)
+	f := NewWithOptions(cfg, nil, nil, Options{Gate: gate})
+	cfg.Fetch.BackgroundCores = 0.5 * float64(cap(f.bgSem)) // pauses under the flood
+	c := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), readers: 50}
+	var pauses, openInPause int
+	clk := c.clock()
+	sleep := clk.sleep
+	clk.sleep = func(d time.Duration) {
+		pauses++
+		if admitsReader(gate) {
+			openInPause++
+		}
+		sleep(d)
+	}
+	f.clock = clk
+
+	if err := gate.Enter(context.Background()); err != nil { // one reader renders
+		t.Fatal(err)
+	}
+	defer gate.Leave()
+	if !admitsReader(gate) {
+		t.Fatal("gate closed before any fetch")
+	}
+	turn := f.cpuTurn(asBackground(context.Background()))
+	for range 10 {
+		if admitsReader(gate) {
+			t.Fatal("a second reader let in while a background fetch works on two cores")
+		}
+		c.t = c.t.Add(5 * time.Millisecond)
+		turn.yield()
+	}
+	if pauses == 0 || openInPause != pauses {
+		t.Errorf("gate open in %d of %d pause steps, want all (the fetch is ahead then)", openInPause, pauses)
+	}
+	turn.done()
+	if !admitsReader(gate) {
+		t.Error("gate still closed after the fetch's turn ended")
+	}
+
+	turn = f.cpuTurn(context.Background()) // the operator's fetch
+	if !admitsReader(gate) {
+		t.Error("an operator's fetch closed the gate")
+	}
+	turn.done()
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tributary-feeds/tributary/config"
+	"github.com/tributary-feeds/tributary/internal/cpushare"
 )
 
 // Publisher renders and serves what the store holds.
@@ -36,6 +37,8 @@ type Publisher struct {
 	// testHookMiss, when set, runs between a cache miss and the look for a
 	// flight (tests make the render race deterministic with it).
 	testHookMiss func()
+
+	gate *cpushare.Gate // readers' CPU work gives way to fetching's: GiveWay
 
 	// settle is the least time between two of Run's rounds of renders and
 	// pings; reloaded tells Run of a Reload; ping is the client that pings
@@ -69,6 +72,11 @@ func New(cfg *config.Config, st Store, log *slog.Logger) *Publisher {
 	p.Reload(cfg)
 	return p
 }
+
+// GiveWay makes readers' CPU work (renders and writing bodies) pass g, so
+// that scheduled fetching keeps its cores under a flood of readers (see
+// package cpushare). Call it before serving; nil (the default) never waits.
+func (p *Publisher) GiveWay(g *cpushare.Gate) { p.gate = g }
 
 // Reload switches to a new configuration; renders of the old one are
 // dropped.

@@ -108,7 +108,12 @@ func (p *Publisher) renderFlight(ctx context.Context, k cacheKey, f *flight, gen
 		return
 	}
 	defer func() { <-p.renderSlots }()
+	if err := p.gate.Enter(ctx); err != nil {
+		f.err = err
+		return
+	}
 	body, ct, err := render()
+	p.gate.Leave()
 	if err != nil {
 		f.err = err
 		return
@@ -117,6 +122,11 @@ func (p *Publisher) renderFlight(ctx context.Context, k cacheKey, f *flight, gen
 	p.cache.put(k, f.version, gen, f.e, p.now())
 	f.err = nil
 }
+
+// writeHold is the longest a body's write keeps its place at the gate (see
+// GiveWay): a write that takes longer waits on its client, not on a core,
+// and a reader that does not read must not keep the others waiting.
+const writeHold = 2 * time.Millisecond
 
 // renderWait is how long a render waits for a slot before its request is
 // answered 503: misses of many keys at once queue for the slots instead of
@@ -192,7 +202,12 @@ func (p *Publisher) write(w http.ResponseWriter, r *http.Request, s state, e *en
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
+		leave, err := p.gate.EnterFor(r.Context(), writeHold)
+		if err != nil {
+			return // the client is gone
+		}
 		w.Write(body)
+		leave()
 	}
 }
 

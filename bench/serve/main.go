@@ -42,9 +42,14 @@ func main() {
 	perfOut := flag.String("perf", "", "record the daemon with Linux perf during the first run's loads into `FILE` and FILE.after (perf report -i FILE)")
 	bodyFile := flag.String("memory-handler", "", "internal: serve `FILE` from memory on -listen, as the memory handler's own process")
 	listen := flag.String("listen", "", "internal: the memory handler's address")
+	feedServer := flag.Int("feed-server", 0, "internal: serve `N` changing feeds, as the fetch-share measure's feed server in a process of its own")
 	flag.Parse()
 	if *bodyFile != "" {
 		memoryHandler(*bodyFile, *listen)
+		return
+	}
+	if *feedServer > 0 {
+		changingFeeds(*feedServer)
 		return
 	}
 	perfFile, binFile = *perfOut, *binFlag
@@ -89,16 +94,15 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 	fmt.Printf("machine: %d cores, %s; %d connections for %v; daemon fetching %d sources meanwhile\n",
 		runtime.NumCPU(), runtime.Version(), conns, dur, sources)
 
-	var shareSrv *feedgen.Server
+	var shareSrv *feedProcess
 	if share.sources > 0 {
-		if shareSrv, err = feedgen.Start(share.sources, 20); err != nil {
+		if shareSrv, err = startFeedProcess(share.sources); err != nil {
 			return err
 		}
-		shareSrv.Changing = true
-		defer shareSrv.Close()
+		defer shareSrv.close()
 	}
 	var ours, mem, idles, ratios []float64
-	var p99s, idleP99s, shareP99s []time.Duration
+	var p99s, idleP99s, shareP99s, memP99s []time.Duration
 	for r := range runs {
 		dir := filepath.Join(tmp, fmt.Sprintf("run%d", r))
 		os.MkdirAll(dir, 0o755)
@@ -107,9 +111,9 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("run %d: fetching %d sources due every %v: %.1f fetches/s unloaded, %.1f during the flood (ratio %.2f); /feed.atom meanwhile %.0f req/s, p99 %v\n",
-				r+1, share.sources, share.every, s.unloaded, s.loaded, s.loaded/s.unloaded, s.load.RPS(), s.load.P99.Round(time.Microsecond))
-			ratios, shareP99s = append(ratios, s.loaded/s.unloaded), append(shareP99s, s.load.P99)
+			fmt.Printf("run %d: fetching %d sources due every %v: %.1f fetches/s unloaded, %.1f during the flood (ratio %.2f); /feed.atom meanwhile %.0f req/s, p99 %v; memory handler beside the fetching daemon %.0f req/s, p99 %v\n",
+				r+1, share.sources, share.every, s.unloaded, s.loaded, s.loaded/s.unloaded, s.load.RPS(), s.load.P99.Round(time.Microsecond), s.mem.RPS(), s.mem.P99.Round(time.Microsecond))
+			ratios, shareP99s, memP99s = append(ratios, s.loaded/s.unloaded), append(shareP99s, s.load.P99), append(memP99s, s.mem.P99)
 		}
 		if sources == 0 {
 			continue
@@ -173,30 +177,10 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 		// The same bytes from memory, under the same load, from a process
 		// of its own as the daemon is (in this one, the server would share
 		// the load client's scheduler and skip the switches between them).
-		bodyPath := filepath.Join(dir, "body.atom")
-		if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
-			return err
-		}
-		memAddr, err := freeAddr()
+		m, err := memoryLoad(dir, body, conns, dur)
 		if err != nil {
 			return err
 		}
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		plain := exec.Command(self, "-memory-handler", bodyPath, "-listen", memAddr)
-		plain.Stderr = os.Stderr
-		if err := plain.Start(); err != nil {
-			return err
-		}
-		if _, err := waitBody("http://" + memAddr + "/feed.atom"); err != nil {
-			plain.Process.Kill()
-			return err
-		}
-		m := benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil)
-		plain.Process.Kill()
-		plain.Wait()
 
 		fmt.Printf("run %d: tributary during the fetch pass %.0f req/s (p50 %v, p99 %v, %d errors; %d feeds fetched meanwhile); after it %.0f req/s (p99 %v); memory handler %.0f req/s (p99 %v); body %d bytes\n",
 			r+1, d.RPS(), d.P50.Round(time.Microsecond), d.P99.Round(time.Microsecond), d.Errors, during,
@@ -218,8 +202,8 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 	fmt.Printf("  after it:            tributary %.0f req/s, ratio %.2f; p99 %v\n", i, i/m, benchutil.Median(idleP99s).Round(time.Microsecond))
 	fmt.Printf("  memory handler:      %.0f req/s\n", m)
 	if shareSrv != nil {
-		fmt.Printf("  fetching under the flood: %.2f of its unloaded rate (target ≥ 0.40); /feed.atom p99 %v (target < 50ms)\n",
-			benchutil.MedianF(ratios), benchutil.Median(shareP99s).Round(time.Microsecond))
+		fmt.Printf("  fetching under the flood: %.2f of its unloaded rate (target ≥ 0.40); /feed.atom p99 %v (target < 50ms); memory handler's p99 beside it %v\n",
+			benchutil.MedianF(ratios), benchutil.Median(shareP99s).Round(time.Microsecond), benchutil.Median(memP99s).Round(time.Microsecond))
 	}
 	return nil
 }
@@ -229,12 +213,14 @@ func run(sources, conns int, dur time.Duration, runs int) error {
 type shareResult struct {
 	unloaded, loaded float64
 	load             benchutil.LoadResult
+	mem              benchutil.LoadResult // the memory handler, the daemon fetching beside it
 }
 
 // measureShare runs the daemon on srv's sources, due every share.every, and
 // counts the fetches (requests to srv) in dur without readers, then in dur
-// under the flood of conns connections on /feed.atom.
-func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Duration) (shareResult, error) {
+// under the flood of conns connections on /feed.atom, then in dur without
+// readers again.
+func measureShare(bin, dir string, srv *feedProcess, conns int, dur time.Duration) (shareResult, error) {
 	var res shareResult
 	os.MkdirAll(dir, 0o755)
 	addr, err := freeAddr()
@@ -243,9 +229,9 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 	}
 	urls := make([]string, share.sources)
 	for i := range urls {
-		urls[i] = srv.FeedURL(i)
+		urls[i] = srv.feedURL(i)
 	}
-	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every)
+	extra := fmt.Sprintf("[fetch]\nschedule = \"@every %v\"\nmin_interval = \"%v\"\njitter = \"%v\"\nper_host = 8\n", share.every, share.every, share.every)
 	if share.bg > 0 {
 		extra += fmt.Sprintf("background_cores = %v\n", share.bg)
 	}
@@ -265,18 +251,129 @@ func measureShare(bin, dir string, srv *feedgen.Server, conns int, dur time.Dura
 		return res, err
 	}
 	// Past the first pass (every source fetched once), then a little more.
-	start := srv.Requests.Load()
-	for deadline := time.Now().Add(2 * time.Minute); srv.Requests.Load()-start < int64(share.sources) && time.Now().Before(deadline); {
+	start := srv.requests()
+	for deadline := time.Now().Add(2 * time.Minute); srv.requests()-start < int64(share.sources) && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(2 * time.Second)
-	n0, t0 := srv.Requests.Load(), time.Now()
+	n0, t0 := srv.requests(), time.Now()
 	time.Sleep(dur)
-	res.unloaded = float64(srv.Requests.Load()-n0) / time.Since(t0).Seconds()
-	n1, t1 := srv.Requests.Load(), time.Now()
+	res.unloaded = float64(srv.requests()-n0) / time.Since(t0).Seconds()
+	n1, t1 := srv.requests(), time.Now()
 	res.load = benchutil.Load(feedURL, conns, dur, maxRequests, nil)
-	res.loaded = float64(srv.Requests.Load()-n1) / time.Since(t1).Seconds()
-	return res, nil
+	res.loaded = float64(srv.requests()-n1) / time.Since(t1).Seconds()
+	// Unloaded again, after the flood: the rate without readers is the mean
+	// of the two, so that other jobs' load drifting over the run moves
+	// both sides of the ratio alike.
+	n2, t2 := srv.requests(), time.Now()
+	time.Sleep(dur)
+	res.unloaded = (res.unloaded + float64(srv.requests()-n2)/time.Since(t2).Seconds()) / 2
+	// What the machine allows readers now: the last body served from memory
+	// under the same flood, the daemon still fetching beside it (at full
+	// speed: nobody waits for its gate).
+	body, err := waitBody(feedURL)
+	if err != nil {
+		return res, err
+	}
+	res.mem, err = memoryLoad(dir, body, conns, dur)
+	return res, err
+}
+
+// memoryLoad serves body from memory in a process of its own (this program,
+// re-executed) and loads it as the daemon was loaded.
+func memoryLoad(dir string, body []byte, conns int, dur time.Duration) (benchutil.LoadResult, error) {
+	var m benchutil.LoadResult
+	bodyPath := filepath.Join(dir, "body.atom")
+	if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
+		return m, err
+	}
+	memAddr, err := freeAddr()
+	if err != nil {
+		return m, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return m, err
+	}
+	plain := exec.Command(self, "-memory-handler", bodyPath, "-listen", memAddr)
+	plain.Stderr = os.Stderr
+	if err := plain.Start(); err != nil {
+		return m, err
+	}
+	defer func() { plain.Process.Kill(); plain.Wait() }()
+	if _, err := waitBody("http://" + memAddr + "/feed.atom"); err != nil {
+		return m, err
+	}
+	return benchutil.Load("http://"+memAddr+"/feed.atom", conns, dur, maxRequests, nil), nil
+}
+
+// feedProcess is feedgen's server, every answer new bytes, in a process of
+// its own (this program, re-executed): in the bench's process, it would
+// share the load client's two threads and answer slower under the flood,
+// which would count against the daemon's fetching.
+type feedProcess struct {
+	cmd        *exec.Cmd
+	url, count string // the feeds' base URL; the URL answering the request count
+}
+
+func startFeedProcess(n int) (*feedProcess, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-feed-server", strconv.Itoa(n))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &feedProcess{cmd: cmd}
+	if _, err := fmt.Fscan(out, &p.url, &p.count); err != nil {
+		p.close()
+		return nil, fmt.Errorf("feed server: %w", err)
+	}
+	return p, nil
+}
+
+func (p *feedProcess) feedURL(i int) string { return fmt.Sprintf("%s/feed/%d.xml", p.url, i) }
+
+// requests is how many requests the feeds have had.
+func (p *feedProcess) requests() int64 {
+	resp, err := http.Get(p.count)
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	var n int64
+	fmt.Fscan(resp.Body, &n)
+	return n
+}
+
+func (p *feedProcess) close() { p.cmd.Process.Kill(); p.cmd.Wait() }
+
+// changingFeeds is the feed process: n feeds, new bytes at every request;
+// it prints the feeds' URL and the count's, then serves until killed.
+func changingFeeds(n int) {
+	srv, err := feedgen.Start(n, 20)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+	srv.Changing = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("%s http://%s/count\n", srv.URL, ln.Addr())
+	err = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, srv.Requests.Load())
+	}))
+	fmt.Fprintln(os.Stderr, "serve:", err)
+	os.Exit(1)
 }
 
 func freeAddr() (string, error) {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"sync"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"github.com/tributary-feeds/tributary/admin"
 	"github.com/tributary-feeds/tributary/config"
 	"github.com/tributary-feeds/tributary/fetcher"
+	"github.com/tributary-feeds/tributary/internal/cpushare"
 	"github.com/tributary-feeds/tributary/internal/httpserver"
 	"github.com/tributary-feeds/tributary/metrics"
 	"github.com/tributary-feeds/tributary/publisher"
@@ -83,8 +85,12 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	d := &running{log: log, st: st, cfg: cfg}
 	var m *metrics.Metrics
 	conns := httpserver.NewLimiter(maxConnections(cfg.Server))
+	// Readers give way to scheduled fetching's CPU work under a flood, so
+	// fetching keeps [fetch] background_cores: both meet at one gate.
+	gate := cpushare.New(runtime.GOMAXPROCS(0))
 	d.pub = publisher.New(cfg, st, log)
-	d.fetch = fetcher.New(cfg, st, log)
+	d.pub.GiveWay(gate)
+	d.fetch = fetcher.NewWithOptions(cfg, st, log, fetcher.Options{Gate: gate})
 	d.adm = admin.New(cfg, st, d.reload, log)
 	d.adm.SetFetch(fetchNow(d.fetch))
 	d.forget = func(names ...string) { m.Forget(names...) }
