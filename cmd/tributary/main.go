@@ -105,7 +105,7 @@ func flags(name string, args []string, stderr io.Writer) (fs *flag.FlagSet, conf
 
 // load reads the configuration, printing every problem.
 func load(path string, stderr io.Writer) (*config.Config, bool) {
-	cfg, err := config.Load(path)
+	cfg, err := config.LoadWith(path, overrides())
 	if err != nil {
 		fmt.Fprintln(stderr, explain(err))
 		return nil, false
