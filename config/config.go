@@ -199,17 +199,7 @@ func LoadWith(path string, o Overrides) (*Config, error) {
 
 // Load reads, decodes and validates the configuration at path. A returned
 // error of type Problems lists everything wrong with the file at once.
-func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	return Parse(abs, data)
-}
+func Load(path string) (*Config, error) { return LoadWith(path, Overrides{}) }
 
 // Parse decodes and validates a configuration read from file.
 func Parse(file string, data []byte) (*Config, error) {

@@ -35,18 +35,12 @@ func (s *Store) Sweep(ctx context.Context, p store.RetentionPolicy) (store.Sweep
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		lim, configured := p.Sources[name]
+		lim, configured := p.For(name)
 		if !configured {
 			if err := s.sweepOrphan(ctx, name, now, p.OrphanGrace, &res); err != nil {
 				return res, fmt.Errorf("sweep orphan %s: %w", name, err)
 			}
 			continue
-		}
-		if lim.MaxAge == 0 {
-			lim.MaxAge = p.Default.MaxAge
-		}
-		if lim.MaxPerSource == 0 {
-			lim.MaxPerSource = p.Default.MaxPerSource
 		}
 		if err := s.sweepSource(ctx, name, lim, now, &res); err != nil {
 			return res, fmt.Errorf("sweep %s: %w", name, err)
