@@ -168,3 +168,30 @@ func TestPasswordNotShown(t *testing.T) {
 		t.Fatalf("open of an unreachable database: %v", err)
 	}
 }
+
+// When its LISTEN connection is killed, a store still hears of other
+// daemons' commits: it polls, and listens again.
+func TestWatchSurvivesLostConnection(t *testing.T) {
+	dsn := testenv.Postgres(t)
+	a := open(t, dsn, postgres.Options{PollInterval: 100 * time.Millisecond})
+	b := open(t, dsn+"&application_name=tributary_victim", postgres.Options{PollInterval: 100 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var killed int
+	if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = 'tributary_victim' AND datname = current_database()`).Scan(&killed); err != nil || killed == 0 {
+		t.Fatalf("terminate the listener: %d, %v", killed, err)
+	}
+	v0 := b.Version()
+	if _, err := a.Apply(ctx, "s", store.SourceState{}, []article.Article{art("s", "1", "x", time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := b.Watch(ctx, v0); err != nil || v == v0 {
+		t.Fatalf("Watch after the listener was killed: %d, %v", v, err)
+	}
+}
