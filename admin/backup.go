@@ -1,11 +1,14 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/tributary-feeds/tributary/store"
 )
 
 // backupDeadline bounds one backup download, copy and transfer.
@@ -20,15 +23,35 @@ func (a *Admin) serveBackup(w http.ResponseWriter, r *http.Request) {
 	// The server's write timeout suits feeds, not a store of gigabytes on a
 	// slow link: a backup has its own deadline.
 	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(backupDeadline))
-	f, err := os.CreateTemp(filepath.Dir(a.st.Path()), ".backup-*.tmp")
-	if err != nil {
-		a.backupFailed(w, err)
+	// The file is made at the first byte: a store backed up with its
+	// database's tools (store.ErrNoBackup) writes none, and its Path is
+	// no folder.
+	var f *os.File
+	defer func() {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	start := time.Now()
+	err := a.st.Backup(r.Context(), writerFunc(func(p []byte) (int, error) {
+		if f == nil {
+			var err error
+			if f, err = os.CreateTemp(filepath.Dir(a.st.Path()), ".backup-*.tmp"); err != nil {
+				return 0, err
+			}
+		}
+		return f.Write(p)
+	}))
+	if errors.Is(err, store.ErrNoBackup) {
+		a.log.Error("admin: backup", "error", err)
+		http.Error(w, "backup: "+err.Error(), http.StatusNotImplemented)
 		return
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	start := time.Now()
-	if err := a.st.Backup(r.Context(), f); err != nil {
+	if err == nil && f == nil {
+		err = fmt.Errorf("the store wrote nothing")
+	}
+	if err != nil {
 		a.backupFailed(w, err)
 		return
 	}
@@ -43,6 +66,10 @@ func (a *Admin) serveBackup(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
 
 func (a *Admin) backupFailed(w http.ResponseWriter, err error) {
 	err = fmt.Errorf("backup: %w", err)

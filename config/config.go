@@ -49,6 +49,13 @@ type Server struct {
 
 // Store is the [store] table: where articles live and for how long.
 type Store struct {
+	// Backend is "bolt" (one embedded file at Path, the default) or
+	// "postgres" (a database at DSN, which several daemons can share).
+	Backend string `toml:"backend"`
+	// DSN is the PostgreSQL database's address (postgres://user@host/db),
+	// from the file or, taking precedence, the TRIBUTARY_STORE_DSN
+	// environment variable that cmd hands down in Overrides.
+	DSN          string   `toml:"dsn"`
 	Path         string   `toml:"path"`
 	MaxAge       Duration `toml:"max_age"`
 	MaxPerSource int      `toml:"max_per_source"`
@@ -213,6 +220,7 @@ func Defaults() Config {
 	return Config{
 		Server: Server{Listen: "127.0.0.1:8080", RenderCacheSize: 32 << 20},
 		Store: Store{
+			Backend:     "bolt",
 			Path:        "data/tributary.db",
 			OrphanGrace: Duration{30 * 24 * time.Hour},
 		},
@@ -244,9 +252,14 @@ func Defaults() Config {
 	}
 }
 
-// Load reads, decodes and validates the configuration at path. A returned
-// error of type Problems lists everything wrong with the file at once.
-func Load(path string) (*Config, error) {
+// Overrides are settings from outside the file (cmd reads them from the
+// environment), applied before validation. Empty fields change nothing.
+type Overrides struct {
+	StoreDSN string // TRIBUTARY_STORE_DSN: [store] dsn
+}
+
+// LoadWith is Load with o applied over the file's values.
+func LoadWith(path string, o Overrides) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -255,11 +268,19 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(abs, data)
+	return parse(abs, data, o)
 }
+
+// Load reads, decodes and validates the configuration at path. A returned
+// error of type Problems lists everything wrong with the file at once.
+func Load(path string) (*Config, error) { return LoadWith(path, Overrides{}) }
 
 // Parse decodes and validates a configuration read from file.
 func Parse(file string, data []byte) (*Config, error) {
+	return parse(file, data, Overrides{})
+}
+
+func parse(file string, data []byte, o Overrides) (*Config, error) {
 	cfg := Defaults()
 	cfg.File = file
 	pos := newPositions(data)
@@ -296,6 +317,9 @@ func Parse(file string, data []byte) (*Config, error) {
 			probs = append(probs, Problem{File: file, Line: 1, Msg: err.Error()})
 			return nil, probs
 		}
+	}
+	if o.StoreDSN != "" {
+		cfg.Store.DSN = o.StoreDSN
 	}
 	cfg.resolvePaths()
 	probs = append(probs, cfg.validate(pos)...)
@@ -339,8 +363,22 @@ func (c *Config) validate(pos positions) Problems {
 	if c.Server.RenderCacheSize < 1<<20 {
 		bad("server.render_cache_size", "must be at least 1MiB, got %d bytes", c.Server.RenderCacheSize)
 	}
-	if c.Store.Path == "" {
-		bad("store.path", "must not be empty")
+	switch c.Store.Backend {
+	case "bolt":
+		if c.Store.Path == "" {
+			bad("store.path", "must not be empty")
+		}
+		if _, inFile := pos["store.dsn"]; inFile {
+			bad("store.dsn", `is only read with backend = "postgres" (backend is "bolt")`)
+		}
+	case "postgres":
+		if c.Store.DSN == "" {
+			bad("store.backend", `"postgres" needs [store] dsn (or the environment variable TRIBUTARY_STORE_DSN), e.g. "postgres://tributary@localhost/tributary"`)
+		} else if !strings.HasPrefix(c.Store.DSN, "postgres://") && !strings.HasPrefix(c.Store.DSN, "postgresql://") && !strings.Contains(c.Store.DSN, "=") {
+			bad("store.dsn", `must be a postgres:// URL or key=value settings (dbname=tributary host=…)`)
+		}
+	default:
+		bad("store.backend", `must be "bolt" or "postgres", got %q`, c.Store.Backend)
 	}
 	if c.Store.MaxAge.Duration < 0 {
 		bad("store.max_age", "must not be negative")

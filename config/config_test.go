@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +42,10 @@ func TestParseProblems(t *testing.T) {
 		{"cron tz panic", "[fetch]\nschedule = \"CRON_TZ=UTC\"\n", []string{"f.toml:2: fetch.schedule: invalid schedule"}},
 		{"never fires", "[fetch]\nschedule = \"0 0 31 2 *\"\n", []string{"f.toml:2: fetch.schedule: schedule \"0 0 31 2 *\" never fires"}},
 		{"bad duration", "[fetch]\ntimeout = \"30 seconds\"\n", []string{"f.toml:2"}},
+		{"unknown store backend", "[store]\nbackend = \"sqlite\"\n", []string{`f.toml:2: store.backend: must be "bolt" or "postgres", got "sqlite"`}},
+		{"postgres without dsn", "[store]\nbackend = \"postgres\"\n", []string{`f.toml:2: store.backend: "postgres" needs [store] dsn (or the environment variable TRIBUTARY_STORE_DSN)`}},
+		{"dsn not a dsn", "[store]\nbackend = \"postgres\"\ndsn = \"localhost\"\n", []string{"f.toml:3: store.dsn: must be a postgres:// URL or key=value settings"}},
+		{"dsn with bolt", "[store]\ndsn = \"postgres://h/db\"\n", []string{`f.toml:2: store.dsn: is only read with backend = "postgres"`}},
 		{"enrichment pool and budget", "[fetch]\nenrich_concurrency = 0\nenrich_budget = \"0s\"\n", []string{
 			"f.toml:2: fetch.enrich_concurrency: must be at least 1, got 0",
 			"f.toml:3: fetch.enrich_budget: must be positive",
@@ -227,5 +233,25 @@ func TestUnknownKeySuggestsTheNearest(t *testing.T) {
 		if strings.HasSuffix(c.want, "unknown key") && strings.Contains(got, "did you mean") {
 			t.Errorf("%q: a far key got a suggestion: %s", c.toml, got)
 		}
+	}
+}
+
+// The environment's DSN (handed down by cmd) fills [store] dsn and wins over
+// the file's; a bolt store ignores it.
+func TestStoreDSNOverride(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.toml")
+	os.WriteFile(path, []byte("[store]\nbackend = \"postgres\"\ndsn = \"postgres://file/db\"\n"), 0o600)
+	cfg, err := LoadWith(path, Overrides{StoreDSN: "postgres://env/db"})
+	if err != nil || cfg.Store.DSN != "postgres://env/db" {
+		t.Fatalf("override: %+v %v", cfg.Store, err)
+	}
+	os.WriteFile(path, []byte("[store]\nbackend = \"postgres\"\n"), 0o600)
+	if cfg, err = LoadWith(path, Overrides{StoreDSN: "postgres://env/db"}); err != nil || cfg.Store.DSN != "postgres://env/db" {
+		t.Fatalf("dsn from the environment alone: %+v %v", cfg.Store, err)
+	}
+	os.WriteFile(path, []byte(""), 0o600)
+	if cfg, err = LoadWith(path, Overrides{StoreDSN: "postgres://env/db"}); err != nil || cfg.Store.Backend != "bolt" {
+		t.Fatalf("bolt with the variable set: %+v %v", cfg.Store, err)
 	}
 }

@@ -145,6 +145,37 @@ func (s *Store) apply(ctx context.Context, src string, state SourceState, arts [
 	return ch, nil
 }
 
+// PrepareArticle sets a's times as every backend's Apply does, before it is
+// stored: prev is the stored version (nil for a new article). An article
+// without a published time gets prev's, else now; one whose content changed
+// gets Updated now (unless the feed's own is newer), one whose comment count
+// alone changed keeps prev's Updated; Updated is never before Published. The
+// caller then writes a when its encoding (EncodeArticle) differs from prev's.
+func PrepareArticle(a *article.Article, prev *article.Article, now time.Time) {
+	switch {
+	case prev == nil:
+		if a.Published.IsZero() {
+			a.Published = now
+		}
+	default:
+		if a.Published.IsZero() {
+			a.Published = prev.Published
+		}
+		if article.SameContent(prev, a) {
+			a.Updated = prev.Updated // a new comment count is not a new version
+		} else if !a.Updated.After(prev.Updated) {
+			a.Updated = now
+		}
+	}
+	if a.Updated.Before(a.Published) {
+		a.Updated = a.Published
+	}
+}
+
+// CheckSourceName refuses a source name no backend can store: empty, or
+// holding a NUL.
+func CheckSourceName(src string) error { return checkSourceName(src) }
+
 func checkSourceName(src string) error {
 	if src == "" || strings.IndexByte(src, 0) >= 0 {
 		return fmt.Errorf("store: invalid source name %q", src)
@@ -175,12 +206,7 @@ func putArticle(tx *bolt.Tx, a *article.Article, now time.Time) (change, error) 
 	arts := tx.Bucket(bucketArticles)
 	old := arts.Get([]byte(a.ID))
 	if old == nil {
-		if a.Published.IsZero() {
-			a.Published = now
-		}
-		if a.Updated.Before(a.Published) {
-			a.Updated = a.Published
-		}
+		PrepareArticle(a, nil, now)
 		if err := writeArticle(tx, a, nil); err != nil {
 			return changeNone, err
 		}
@@ -190,17 +216,7 @@ func putArticle(tx *bolt.Tx, a *article.Article, now time.Time) (change, error) 
 	if err != nil {
 		return changeNone, err
 	}
-	if a.Published.IsZero() {
-		a.Published = prev.Published
-	}
-	if article.SameContent(&prev, a) {
-		a.Updated = prev.Updated // a new comment count is not a new version
-	} else if !a.Updated.After(prev.Updated) {
-		a.Updated = now
-	}
-	if a.Updated.Before(a.Published) {
-		a.Updated = a.Published
-	}
+	PrepareArticle(a, &prev, now)
 	if bytes.Equal(encodeArticle(a), old) {
 		return changeNone, nil
 	}

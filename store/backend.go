@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -94,7 +95,9 @@ type Backend interface {
 	Watch(ctx context.Context, since uint64) (uint64, error)
 
 	// Backup writes a consistent copy of the whole store to w while
-	// writes go on.
+	// writes go on. A backend whose database has its own tools for this
+	// (PostgreSQL's pg_dump) returns an error wrapping ErrNoBackup, saying
+	// which.
 	Backup(ctx context.Context, w io.Writer) error
 	// Path names where the store lives, for messages; its directory is
 	// writable (admin makes a backup's local copy there).
@@ -104,3 +107,7 @@ type Backend interface {
 }
 
 var _ Backend = (*Store)(nil)
+
+// ErrNoBackup is the error (errors.Is) of Backup on a backend that is backed
+// up with its database's own tools instead.
+var ErrNoBackup = errors.New("this store is backed up with its database's own tools")

@@ -23,6 +23,13 @@ const codecV2 = 0x02
 
 var errTruncated = errors.New("truncated article record")
 
+// EncodeArticle is the stored form of a, the one every backend keeps
+// (compact and fast to decode); DecodeArticle reads it back.
+func EncodeArticle(a *article.Article) []byte { return encodeArticle(a) }
+
+// DecodeArticle reads what EncodeArticle wrote.
+func DecodeArticle(v []byte) (article.Article, error) { return decodeArticle(v) }
+
 func encodeArticle(a *article.Article) []byte {
 	n := 64 + len(a.ID) + len(a.Source) + len(a.GUID) + len(a.Link) + len(a.Title) +
 		len(a.Summary) + len(a.Content) + len(a.CommentsURL) + len(a.CommentsPage)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -27,6 +28,24 @@ func ParseCursor(s string) (Cursor, error) {
 	}
 	return Cursor(s), nil
 }
+
+// CursorAt is the cursor naming the position of an article published at
+// pub with id: the form every backend gives (see ParseCursor).
+func CursorAt(pub time.Time, id string) Cursor { return cursorOf(timeKey(pub, id)) }
+
+// Position is the position c names: the published time in Unix nanoseconds
+// (clamped as TimeNanos does) and the id. An error wraps ErrInvalidCursor.
+func (c Cursor) Position() (pubNanos int64, id string, err error) {
+	k, err := cursorKey(c)
+	if err != nil {
+		return 0, "", err
+	}
+	return bytesTime(k[:8]).UnixNano(), string(k[8:]), nil
+}
+
+// TimeNanos is t in Unix nanoseconds, clamped to what they hold (years
+// 1678 to 2262): the published time positions and cursors order by.
+func TimeNanos(t time.Time) int64 { return bytesTime(timeBytes(nil, t)).UnixNano() }
 
 // cursorKey is the time key c names.
 func cursorKey(c Cursor) ([]byte, error) {

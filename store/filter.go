@@ -90,7 +90,7 @@ func (m *matcher) match(a *article.Article) bool {
 	if len(m.include) == 0 && len(m.exclude) == 0 {
 		return true
 	}
-	text := strings.ToLower(a.Title + "\n" + article.SanitizedText(a.Summary) + "\n" + article.SanitizedText(a.Content))
+	text := SearchText(a)
 	for _, k := range m.exclude {
 		if strings.Contains(text, k) {
 			return false
@@ -105,6 +105,19 @@ func (m *matcher) match(a *article.Article) bool {
 		}
 	}
 	return false
+}
+
+// SearchText is the text keywords are looked for in: the title, the
+// summary's and the content's text (article.SanitizedText), joined by
+// newlines, lowered. A backend that runs filters in its query stores it.
+func SearchText(a *article.Article) string {
+	return strings.ToLower(a.Title + "\n" + article.SanitizedText(a.Summary) + "\n" + article.SanitizedText(a.Content))
+}
+
+// Keywords are f's Include and Exclude keywords as Matches compares them:
+// trimmed, lowered, the empty ones left out.
+func (f Filter) Keywords() (include, exclude []string) {
+	return lowerAll(f.Include), lowerAll(f.Exclude)
 }
 
 func lowerAll(ss []string) []string {

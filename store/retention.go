@@ -32,6 +32,20 @@ type RetentionPolicy struct {
 	OrphanGrace time.Duration
 }
 
+// For is what p allows of the source name: its own Limits, each zero field
+// taking Default's. configured is false for a source p does not name (an
+// orphan).
+func (p RetentionPolicy) For(name string) (lim Limits, configured bool) {
+	lim, configured = p.Sources[name]
+	if lim.MaxAge == 0 {
+		lim.MaxAge = p.Default.MaxAge
+	}
+	if lim.MaxPerSource == 0 {
+		lim.MaxPerSource = p.Default.MaxPerSource
+	}
+	return lim, configured
+}
+
 // SweepResult counts what a Sweep deleted.
 type SweepResult struct {
 	Expired   int // articles older than their source's max_age
@@ -75,18 +89,12 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy) (SweepResult, erro
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		lim, configured := p.Sources[name]
+		lim, configured := p.For(name)
 		if !configured {
 			if err := s.sweepOrphan(name, now, p.OrphanGrace, &res); err != nil {
 				return res, fmt.Errorf("sweep orphan %s: %w", name, err)
 			}
 			continue
-		}
-		if lim.MaxAge == 0 {
-			lim.MaxAge = p.Default.MaxAge
-		}
-		if lim.MaxPerSource == 0 {
-			lim.MaxPerSource = p.Default.MaxPerSource
 		}
 		job := sweepJob{src: name, lim: lim, cutoff: timeBytes(nil, now.Add(-lim.MaxAge))}
 		work, err := s.sweepWork(job)

@@ -39,7 +39,7 @@ type Store struct {
 	db      *bolt.DB
 	path    string
 	now     func() time.Time
-	version versionClock
+	version VersionClock
 	created time.Time
 
 	statsMu    sync.Mutex

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/tributary-feeds/tributary/config"
 )
 
 // cmdBackup fetches a consistent copy of the store from the running daemon
@@ -20,6 +22,12 @@ func cmdBackup(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	dst := fs.Arg(0)
+	if cfg, _ := config.LoadWith(*path, overrides()); cfg != nil {
+		if msg := onPostgres(cfg, "backup"); msg != "" {
+			fmt.Fprintln(stderr, "tributary: backup:", msg)
+			return exitFail
+		}
+	}
 	c, ok := daemonClient(*path, stderr)
 	if !ok {
 		return exitFail

@@ -20,6 +20,10 @@ func cmdCheckStore(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
+	if msg := onPostgres(cfg, "check-store"); msg != "" {
+		fmt.Fprintln(stderr, "tributary: check-store:", msg)
+		return exitFail
+	}
 	file := cfg.Store.Path
 	problems, err := store.CheckFile(context.Background(), file)
 	if errors.Is(err, store.ErrLocked) {

@@ -22,6 +22,10 @@ func cmdCompact(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
+	if msg := onPostgres(cfg, "compact"); msg != "" {
+		fmt.Fprintln(stderr, "tributary: compact:", msg)
+		return exitFail
+	}
 	src := cfg.Store.Path
 	before, err := os.Stat(src)
 	if err != nil {

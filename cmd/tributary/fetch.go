@@ -43,7 +43,7 @@ func cmdFetch(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var outs []fetcher.Outcome
-	st, err := store.Open(ctx, cfg.Store.Path, store.Options{})
+	st, err := openStore(ctx, cfg)
 	switch {
 	case errors.Is(err, store.ErrLocked):
 		fmt.Fprintf(stderr, "tributary: the store is held by a running daemon: asking it to fetch (POST /admin/fetch on %s)\n", dialAddr(cfg.Server.Listen))

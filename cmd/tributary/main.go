@@ -41,6 +41,8 @@ commands:
   backup      [--config FILE] FILE         write a consistent copy of the store (asks the daemon)
   compact     [--config FILE]              shrink the store file (the daemon must be stopped)
   check-store [--config FILE]              check the store file for damage (the daemon must be stopped)
+  migrate-store --from bolt:PATH --to postgres:DSN
+                                           copy a bbolt store into an empty PostgreSQL database (daemon stopped)
   import-opml FILE                         print [[source]] tables for an OPML file's feeds
   version                                  print the version
 
@@ -78,6 +80,8 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		return cmdCompact(args, stdout, stderr)
 	case "check-store":
 		return cmdCheckStore(args, stdout, stderr)
+	case "migrate-store":
+		return cmdMigrateStore(args, stdout, stderr)
 	case "import-opml":
 		return cmdImportOPML(args, stdout, stderr)
 	case "version", "--version":
@@ -105,7 +109,7 @@ func flags(name string, args []string, stderr io.Writer) (fs *flag.FlagSet, conf
 
 // load reads the configuration, printing every problem.
 func load(path string, stderr io.Writer) (*config.Config, bool) {
-	cfg, err := config.Load(path)
+	cfg, err := config.LoadWith(path, overrides())
 	if err != nil {
 		fmt.Fprintln(stderr, explain(err))
 		return nil, false

@@ -51,7 +51,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 // running is one `tributary run`: the parts that stay up across reloads.
 type running struct {
 	log   *slog.Logger
-	st    store.Backend // the store's contract: the daemon opens the bbolt one
+	st    store.Backend // the store's contract: bbolt or PostgreSQL (openStore)
 	fetch *fetcher.Fetcher
 	pub   *publisher.Publisher
 	adm   *admin.Admin
@@ -75,7 +75,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 		log.Error("tributary cannot start", "error", fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err))
 		return exitFail
 	}
-	st, err := store.Open(context.Background(), cfg.Store.Path, store.Options{})
+	st, err := openStore(context.Background(), cfg)
 	if err != nil {
 		ln.Close()
 		log.Error("tributary cannot start", "error", storeError(err))
@@ -117,7 +117,7 @@ func serve(cfg *config.Config, log *slog.Logger) int {
 	mux.Handle("/admin/", adm)
 	srv := httpserver.New(mux, httpserver.Default, conns, log)
 
-	log.Info("tributary listening", "addr", ln.Addr().String(), "sources", len(cfg.Sources), "store", cfg.Store.Path, "config", cfg.File)
+	log.Info("tributary listening", "addr", ln.Addr().String(), "sources", len(cfg.Sources), "store", st.Path(), "config", cfg.File)
 	fetchCtx, stopFetching := context.WithCancel(context.Background())
 	defer stopFetching()
 	fetchDone := make(chan error, 1)
@@ -211,7 +211,7 @@ func (d *running) reload(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	old := d.cfg
-	cfg, err := config.Load(old.File)
+	cfg, err := config.LoadWith(old.File, overrides())
 	if err != nil {
 		var probs config.Problems
 		if errors.As(err, &probs) {
@@ -229,6 +229,9 @@ func (d *running) reload(ctx context.Context) error {
 	}
 	if cfg.Server.MaxConnections != old.Server.MaxConnections {
 		d.log.Warn("server.max_connections changed: restart tributary for it to take effect", "running", old.Server.MaxConnections, "new", cfg.Server.MaxConnections)
+	}
+	if cfg.Store.Backend != old.Store.Backend || cfg.Store.DSN != old.Store.DSN {
+		d.log.Warn("store.backend or store.dsn changed: restart tributary for it to take effect", "running", old.Store.Backend, "new", cfg.Store.Backend)
 	}
 	if cfg.Store.Path != old.Store.Path {
 		d.log.Warn("store.path changed: restart tributary for it to take effect", "running", old.Store.Path, "new", cfg.Store.Path)
