@@ -69,7 +69,7 @@ var metaAuthorKeys = []struct{ key, from string }{
 //     no person shown, no byline.
 func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) ([]string, string) {
 	lang := pageLang(doc, ld, meta)
-	names, from, org := metaAuthors(ld, meta, lang)
+	names, from, org := metaAuthors(ld, meta, lang, pageURL)
 	sites := siteNames(ld, meta, pageURL)
 	var vis []string
 	var visFrom string
@@ -129,12 +129,12 @@ func sharesName(a, b []string) bool {
 
 // metaAuthors is the byline the page's metadata gives, and whether it names
 // only organisations.
-func metaAuthors(ld *jsonLD, meta map[string][]string, lang string) ([]string, string, bool) {
+func metaAuthors(ld *jsonLD, meta map[string][]string, lang string, pageURL *url.URL) ([]string, string, bool) {
 	if n, org := ld.authors(lang); len(n) > 0 {
 		return n, FromJSONLD, org
 	}
 	for _, c := range metaAuthorKeys {
-		if n := cleanNames(nonURLs(meta[c.key]), lang); len(n) > 0 {
+		if n := cleanNames(ownNames(nonURLs(meta[c.key]), pageURL), lang); len(n) > 0 {
 			return n, c.from, false
 		}
 	}
@@ -275,6 +275,34 @@ func nonURLs(vs []string) []string {
 		}
 	}
 	return out
+}
+
+// ownNames drops values that sign with another site's address ("Jane Doe -
+// http://janedoe-design.example"): that is the theme's or the web agency's
+// credit, written once into every page's <head>, not the article's author.
+func ownNames(vs []string, pageURL *url.URL) []string {
+	var out []string
+	for _, v := range vs {
+		foreign := false
+		for _, u := range reURL.FindAllString(v, -1) {
+			if !strings.Contains(u, "://") {
+				u = "http://" + u
+			}
+			pu, err := url.Parse(u)
+			foreign = foreign || err != nil || pageURL == nil || !sameSite(pu.Hostname(), pageURL.Hostname())
+		}
+		if !foreign {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// sameSite reports whether two host names are one site, with or without
+// "www." and subdomains of one another.
+func sameSite(a, b string) bool {
+	a, b = strings.TrimPrefix(strings.ToLower(a), "www."), strings.TrimPrefix(strings.ToLower(b), "www.")
+	return a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a)
 }
 
 // pageStated is the page's stated reading time: Yoast's "Est. reading time"

@@ -39,8 +39,9 @@ var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in
 var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:photo|image|img|bild|foto)-?(?:author|autor|credit)|copyright|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
 
 // reSkipClass is a container whose bylines belong to others: comments,
-// sidebars and widgets, related and recommended posts, footers, menus.
-var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
+// sidebars and widgets, related and recommended posts, footers, menus, a
+// picture's licence line (its credit names the photographer).
+var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum|license|licence|lizenz)(?:$|[\s_-])`)
 
 // rePromo is a promotion of other articles, however its class is written
 // ("contentPromo", "promo-box").
@@ -63,8 +64,9 @@ var lineTags = map[string]bool{
 	"li": true, "strong": true, "b": true, "h3": true, "h4": true, "h5": true, "h6": true, "td": true, "dd": true,
 }
 
-// reByLine is a visible byline: a "by" word of some language, then the name.
-var reByLine = regexp.MustCompile(`(?i)^(?:(?:text|texte|words|story|reporting|article|beitrag|ein beitrag|un article|artikel)\s+(?:von|by|de|par)|(?:written|posted|published|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|rédigé|escrito|publicado)\s+(?:by|von|par|por)|by|von|par|por|door|text:|texte\s*:|autor(?:in)?:|auteur\s*:|author:|verfasser(?:in)?:)\s+\S`)
+// reByLine is a visible byline: a "by" word of some language, then the name,
+// or an interview's credit ("Ein Interview von NAME mit GUEST").
+var reByLine = regexp.MustCompile(`(?i)^(?:(?:(?:ein|an?|un)\s+)?(?:interview|gespräch|entretien|gastbeitrag|guest post)\s+(?:von|by|par|de)|(?:text|texte|words|story|reporting|article|beitrag|ein beitrag|un article|artikel)\s+(?:von|by|de|par)|(?:written|posted|published|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|rédigé|escrito|publicado)\s+(?:by|von|par|por)|by|von|par|por|door|text:|texte\s*:|autor(?:in)?:|auteur\s*:|author:|verfasser(?:in)?:)\s+\S`)
 
 // reByLabel is a label printed before an author's name, alone in its
 // element.
@@ -376,6 +378,7 @@ var byStarts = map[string]bool{
 	"verfasst": true, "veröffentlicht": true, "erstellt": true, "publié": true, "écrit": true, "rédigé": true,
 	"escrito": true, "publicado": true, "autor": true, "autorin": true, "auteur": true, "author": true,
 	"verfasser": true, "verfasserin": true, "skriven": true, "skrevet": true, "geschreven": true, "scritto": true,
+	"interview": true, "gespräch": true, "entretien": true, "gastbeitrag": true,
 }
 
 // reDateThenBy is a meta line giving the date, then the author.
