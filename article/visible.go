@@ -339,6 +339,11 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 				return names, tierBox, FromSignature
 			}
 		}
+		if t := signedAndDated(n); t != "" {
+			if names := cleanVisible(t, lang); len(names) == 1 && len(strings.Fields(names[0])) <= 3 {
+				return names, tierBox, FromSignature
+			}
+		}
 	}
 	if lineTags[n.Data] && startsDigit(n) {
 		// "06.11.2023 13:30 von Olga"
@@ -521,6 +526,41 @@ func emphasisOnly(n *html.Node) string {
 		return ""
 	}
 	return nodeTextShort(only)
+}
+
+// signedAndDated is the name of a letter's signature: a last paragraph of
+// two lines, a name, then a date and nothing else ("Benni<br>10. September
+// 2017"); else "".
+func signedAndDated(n *html.Node) string {
+	var lines []string
+	cur := ""
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode:
+			cur += c.Data
+		case c.Type == html.ElementNode && c.Data == "br":
+			lines = append(lines, cur)
+			cur = ""
+		case c.Type == html.ElementNode && (c.Data == "b" || c.Data == "strong" || c.Data == "i" || c.Data == "em" || c.Data == "span"):
+			cur += nodeTextShort(c)
+		default:
+			return ""
+		}
+	}
+	lines = append(lines, cur)
+	var kept []string
+	for _, l := range lines {
+		if l = collapseSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) != 2 || len(kept[0]) > 40 || strings.ContainsAny(kept[0], ":|,.") {
+		return ""
+	}
+	if loc := reDate.FindStringIndex(kept[1]); loc == nil || strings.TrimSpace(kept[1][:loc[0]]+kept[1][loc[1]:]) != "" {
+		return ""
+	}
+	return kept[0]
 }
 
 // lineStart is the start of n's text up to its first date, "" when no date
