@@ -63,6 +63,8 @@ func TestPageBylines(t *testing.T) {
 		{"an interview's credit names who asked", `<html lang="de"><meta name="author" content="Uwe Uploader">`, `<p><em>Ein Interview von <strong>Jana Roe</strong> mit <strong>Max Gast</strong>.</em></p>`, []string{"Jana Roe"}, FromByLine},
 		{"a letter signed, then dated", `<html lang="de">`, `<div class="entry"><p>Erster Absatz des Briefes.</p><p>Zweiter Absatz des Briefes.</p><p>Kiki<br> 3. März 2019</p></div>`, []string{"Kiki"}, FromSignature},
 		{"a last paragraph of a name and more text is no signature", `<html lang="de">`, `<div class="entry"><p>Erster Absatz des Briefes.</p><p>Zweiter Absatz des Briefes.</p><p>Kiki<br> 3. März 2019<br>Nachtrag folgt</p></div>`, nil, ""},
+		{"a column named aside is a sidebar", "", `<div class="aside secondary" id="aside"><div class="list"><p><span class="ref">9/11</span> <a href="/other">Another story</a> <small>(<span class="vcard author"><a class="fn url" href="/a/x">Ola Other</a></span>, Notes)</small></p></div></div>`, nil, ""},
+		{"a post of the aside format is no sidebar", "", `<div class="post format-aside"><span class="byline">By Jane Doe</span></div>`, []string{"Jane Doe"}, FromClass},
 		{"hidden byline skipped", "", `<span class="author" style="display: none">Hidden Person</span><p class="byline">By Shown Person</p>`, []string{"Shown Person"}, FromClass},
 		{"main column named sidebar is read", "", `<div id="sidebar" class="content-area"><h1>A post</h1><span class="author vcard"><a class="fn">Heiko Sauer</a></span></div>`, []string{"Heiko Sauer"}, FromHCard},
 		{"layout flag is no sidebar", "", `<div class="module_blog module_no_sidebar"><a class="vcard author"><span class="fn">Paddy</span></a></div>`, []string{"Paddy"}, FromHCard},

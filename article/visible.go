@@ -41,7 +41,7 @@ var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:photo|image|img|bild|fo
 // reSkipClass is a container whose bylines belong to others: comments,
 // sidebars and widgets, related and recommended posts, footers, menus, a
 // picture's licence line (its credit names the photographer).
-var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum|license|licence|lizenz)(?:$|[\s_-])`)
+var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|aside|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum|license|licence|lizenz)(?:$|[\s_-])`)
 
 // rePromo is a promotion of other articles, however its class is written
 // ("contentPromo", "promo-box").
@@ -187,8 +187,9 @@ func skipContainer(n *html.Node, class, id string) bool {
 }
 
 // reLayoutFlag is a class that says how a page is laid out, not what an
-// element is: "has-sidebar", "no_sidebar", "layout-…".
-var reLayoutFlag = regexp.MustCompile(`^(?:has|no|with|without|is|show|hide|layout)[-_]|[-_](?:no|has|with|without)[-_]`)
+// element is: "has-sidebar", "no_sidebar", "layout-…", WordPress's post
+// format "format-aside".
+var reLayoutFlag = regexp.MustCompile(`^(?:has|no|with|without|is|show|hide|layout|format|post-format)[-_]|[-_](?:no|has|with|without)[-_]`)
 
 // holdsH1 reports whether n holds an <h1>, the page's title.
 func holdsH1(n *html.Node, depth int) bool {
