@@ -78,6 +78,9 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pa
 		vis, visFrom, visSite = visibleAuthor(doc.Nodes[0], lang, func(n []string) bool { return !isSiteName(n, sites) })
 	}
 	if len(names) == 0 {
+		if len(vis) == 0 && len(doc.Nodes) > 0 {
+			return postAuthorReply(doc.Nodes[0], lang)
+		}
 		return vis, visFrom // the site's name, or a blog's owner named as it
 	}
 	person := len(vis) > 0 && !visSite

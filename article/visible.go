@@ -12,11 +12,12 @@ import (
 // Origins of a byline found in the page's visible markup (Article.From
 // ["author"]), after its metadata and before readability's guess.
 const (
-	FromHCard     = "hcard"        // an hCard: class="fn" (or "p-name") inside class="vcard" (or "h-card")
-	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
-	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
-	FromAuthorBox = "author-box"   // the name heading an author box (class "author-bio", "author-box")
-	FromSignature = "signature"    // a last paragraph holding only a name in bold or italics
+	FromHCard           = "hcard"        // an hCard: class="fn" (or "p-name") inside class="vcard" (or "h-card")
+	FromClass           = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
+	FromByLine          = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
+	FromAuthorBox       = "author-box"   // the name heading an author box (class "author-bio", "author-box")
+	FromSignature       = "signature"    // a last paragraph holding only a name in bold or italics
+	FromPostAuthorReply = "bypostauthor" // the name on a comment WordPress marks as the post author's own reply
 )
 
 // visibleTier orders the visible places: the lower, the more specific.
@@ -527,6 +528,38 @@ func emphasisOnly(n *html.Node) string {
 		return ""
 	}
 	return nodeTextShort(only)
+}
+
+// postAuthorReply is the post's author as WordPress names them when they
+// answer a comment: the hCard fn of the first comment marked
+// "bypostauthor". It is read only when the page names no author elsewhere.
+func postAuthorReply(root *html.Node, lang string) ([]string, string) {
+	seen := 0
+	var find func(n *html.Node, inReply, inCard bool) []string
+	find = func(n *html.Node, inReply, inCard bool) []string {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if seen++; seen > maxVisibleNodes {
+				return nil
+			}
+			if c.Type != html.ElementNode || skipTags[c.Data] {
+				continue
+			}
+			class := attr(c, "class")
+			reply := inReply || hasToken(class, "bypostauthor")
+			card := inCard || (reply && hasToken(class, "vcard"))
+			if card && hasToken(class, "fn") {
+				return cleanVisible(nodeTextShort(c), lang)
+			}
+			if names := find(c, reply, card); names != nil || (reply && !inReply) {
+				return names // only the first such comment is read
+			}
+		}
+		return nil
+	}
+	if names := find(root, false, false); len(names) > 0 {
+		return names, FromPostAuthorReply
+	}
+	return nil, ""
 }
 
 // signedAndDated is the name of a letter's signature: a last paragraph of
