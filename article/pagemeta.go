@@ -77,6 +77,9 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pa
 	if len(doc.Nodes) > 0 {
 		vis, visFrom, visSite = visibleAuthor(doc.Nodes[0], lang, func(n []string) bool { return !isSiteName(n, sites) })
 	}
+	if len(vis) == 1 && reInitials.MatchString(vis[0]) && abbreviatesAccount(doc, vis[0]) {
+		vis, visFrom, visSite = nil, "", false // "DT" for /author/donaldtownsend/: a name we cannot read
+	}
 	if len(names) == 0 {
 		if len(vis) == 0 && len(doc.Nodes) > 0 {
 			return postAuthorReply(doc.Nodes[0], lang)
@@ -97,6 +100,40 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pa
 		return nil, ""
 	}
 	return names, from
+}
+
+// reInitials is a byline of initials only ("DT", "J.D.").
+var reInitials = regexp.MustCompile(`^(?:\p{Lu}\.?\s?){2,3}$`)
+
+// abbreviatesAccount reports whether initials stand for the name of an
+// author account the page links to (/author/SLUG/, ?author=…): the slug is
+// longer, starts with the first initial and holds the others in order. Such
+// a byline is an abbreviation the page shows, not the name, and a
+// wrong-looking guess is worse than none.
+func abbreviatesAccount(doc *goquery.Document, initials string) bool {
+	want := []rune(squashName(initials))
+	found := false
+	doc.Find(`a[href*="/author/"]`).EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		href, _ := a.Attr("href")
+		u, err := url.Parse(href)
+		if err != nil {
+			return true
+		}
+		seg := strings.Split(strings.Trim(u.Path, "/"), "/")
+		slug := []rune(squashName(seg[len(seg)-1]))
+		if len(slug) <= len(want) || len(want) == 0 || slug[0] != want[0] {
+			return true
+		}
+		i := 0
+		for _, r := range slug {
+			if i < len(want) && r == want[i] {
+				i++
+			}
+		}
+		found = i == len(want)
+		return !found
+	})
+	return found
 }
 
 // allMatch reports whether every name matches re.
