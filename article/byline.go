@@ -195,6 +195,9 @@ func cleanName(s, lang string) string {
 		}
 		s = s[m[2]:]
 	}
+	if m := reInterviewBy.FindStringSubmatch(s); m != nil {
+		s = trimName(m[1]) // the interviewer; the guest is no author
+	}
 	s = stripPrefixes(s, lang)
 	s = reGluedDate.ReplaceAllString(s, "")
 	s = reRoleTail.ReplaceAllString(s, "")
@@ -410,6 +413,10 @@ func trimName(s string) string {
 		s = t
 	}
 }
+
+// reInterviewBy is an interview's credit line: who asked, then who answered
+// ("Ein Interview von Jana Roe mit John Doe", "An interview by … with …").
+var reInterviewBy = regexp.MustCompile(`(?i)^(?:(?:ein|an?|un)\s+)?(?:interview|gespräch|entretien|gastbeitrag|guest post)\s+(?:von|by|par|de)\s+(.+?)(?:\s+(?:mit|with|avec)\s+.*)?\.?$`)
 
 // rePostedOnBy is a date line that names the author after the date.
 var rePostedOnBy = regexp.MustCompile(`(?i)^(?:posted|published|veröffentlicht|publié|publicado)\b.{0,60}?\s(?:by|von|par|por)\s+(\S.*)$`)

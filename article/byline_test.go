@@ -114,6 +114,8 @@ func TestCleanVisible(t *testing.T) {
 		{"KB_Redaktion", "de", nil},
 		{"Martin Untersinger (avec Damien Leloup et Morgane Tual)", "fr", []string{"Martin Untersinger (avec Damien Leloup et Morgane Tual)"}},
 		{"Ursula von der Leyen", "de", []string{"Ursula von der Leyen"}},
+		{"An interview by Jane Doe with John Roe.", "en", []string{"Jane Doe"}},
+		{"Ein Gespräch von Jana Roe mit Max Gast", "de", []string{"Jana Roe"}},
 	} {
 		if got := cleanVisible(tc.in, tc.lang); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("cleanVisible(%q, %q) = %q, want %q", tc.in, tc.lang, got, tc.want)

@@ -229,11 +229,12 @@ func TestCorpusAuthors(t *testing.T) {
 }
 
 // The author-pages score: the issue's goal, and the ground held meanwhile
-// (measured 80.0% right, 4.9% wrong on all 245 pages, from 64.9% and 16.3%
-// before; the sample run under -race measured 93.8% right, none wrong).
+// (measured 82.4% right, 2.9% wrong on all 245 pages, from 80.0% and 4.9%
+// before the second round and 64.9% and 16.3% before the issue; the sample
+// run under -race measured 93.8% right, none wrong).
 const (
 	authorsGoal, authorsWrongGoal = 0.90, 0.03
-	authorsFloor, authorsCeiling  = 0.79, 0.055
+	authorsFloor, authorsCeiling  = 0.82, 0.03
 	authorsSample                 = 16   // under -race, every sixteenth page
 	authorsSampleFloor            = 0.85 // right, in that sample
 )

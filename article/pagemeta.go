@@ -69,7 +69,7 @@ var metaAuthorKeys = []struct{ key, from string }{
 //     no person shown, no byline.
 func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pageURL *url.URL) ([]string, string) {
 	lang := pageLang(doc, ld, meta)
-	names, from, org := metaAuthors(ld, meta, lang)
+	names, from, org := metaAuthors(ld, meta, lang, pageURL)
 	sites := siteNames(ld, meta, pageURL)
 	var vis []string
 	var visFrom string
@@ -77,7 +77,13 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pa
 	if len(doc.Nodes) > 0 {
 		vis, visFrom, visSite = visibleAuthor(doc.Nodes[0], lang, func(n []string) bool { return !isSiteName(n, sites) })
 	}
+	if len(vis) == 1 && reInitials.MatchString(vis[0]) && abbreviatesAccount(doc, vis[0]) {
+		vis, visFrom, visSite = nil, "", false // "DT" for /author/donaldtownsend/: a name we cannot read
+	}
 	if len(names) == 0 {
+		if len(vis) == 0 && len(doc.Nodes) > 0 {
+			return postAuthorReply(doc.Nodes[0], lang)
+		}
 		return vis, visFrom // the site's name, or a blog's owner named as it
 	}
 	person := len(vis) > 0 && !visSite
@@ -94,6 +100,40 @@ func pageAuthors(doc *goquery.Document, ld *jsonLD, meta map[string][]string, pa
 		return nil, ""
 	}
 	return names, from
+}
+
+// reInitials is a byline of initials only ("DT", "J.D.").
+var reInitials = regexp.MustCompile(`^(?:\p{Lu}\.?\s?){2,3}$`)
+
+// abbreviatesAccount reports whether initials stand for the name of an
+// author account the page links to (/author/SLUG/, ?author=…): the slug is
+// longer, starts with the first initial and holds the others in order. Such
+// a byline is an abbreviation the page shows, not the name, and a
+// wrong-looking guess is worse than none.
+func abbreviatesAccount(doc *goquery.Document, initials string) bool {
+	want := []rune(squashName(initials))
+	found := false
+	doc.Find(`a[href*="/author/"]`).EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		href, _ := a.Attr("href")
+		u, err := url.Parse(href)
+		if err != nil {
+			return true
+		}
+		seg := strings.Split(strings.Trim(u.Path, "/"), "/")
+		slug := []rune(squashName(seg[len(seg)-1]))
+		if len(slug) <= len(want) || len(want) == 0 || slug[0] != want[0] {
+			return true
+		}
+		i := 0
+		for _, r := range slug {
+			if i < len(want) && r == want[i] {
+				i++
+			}
+		}
+		found = i == len(want)
+		return !found
+	})
+	return found
 }
 
 // allMatch reports whether every name matches re.
@@ -129,12 +169,12 @@ func sharesName(a, b []string) bool {
 
 // metaAuthors is the byline the page's metadata gives, and whether it names
 // only organisations.
-func metaAuthors(ld *jsonLD, meta map[string][]string, lang string) ([]string, string, bool) {
+func metaAuthors(ld *jsonLD, meta map[string][]string, lang string, pageURL *url.URL) ([]string, string, bool) {
 	if n, org := ld.authors(lang); len(n) > 0 {
 		return n, FromJSONLD, org
 	}
 	for _, c := range metaAuthorKeys {
-		if n := cleanNames(nonURLs(meta[c.key]), lang); len(n) > 0 {
+		if n := cleanNames(ownNames(nonURLs(meta[c.key]), pageURL), lang); len(n) > 0 {
 			return n, c.from, false
 		}
 	}
@@ -275,6 +315,34 @@ func nonURLs(vs []string) []string {
 		}
 	}
 	return out
+}
+
+// ownNames drops values that sign with another site's address ("Jane Doe -
+// http://janedoe-design.example"): that is the theme's or the web agency's
+// credit, written once into every page's <head>, not the article's author.
+func ownNames(vs []string, pageURL *url.URL) []string {
+	var out []string
+	for _, v := range vs {
+		foreign := false
+		for _, u := range reURL.FindAllString(v, -1) {
+			if !strings.Contains(u, "://") {
+				u = "http://" + u
+			}
+			pu, err := url.Parse(u)
+			foreign = foreign || err != nil || pageURL == nil || !sameSite(pu.Hostname(), pageURL.Hostname())
+		}
+		if !foreign {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// sameSite reports whether two host names are one site, with or without
+// "www." and subdomains of one another.
+func sameSite(a, b string) bool {
+	a, b = strings.TrimPrefix(strings.ToLower(a), "www."), strings.TrimPrefix(strings.ToLower(b), "www.")
+	return a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a)
 }
 
 // pageStated is the page's stated reading time: Yoast's "Est. reading time"

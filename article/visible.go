@@ -12,11 +12,12 @@ import (
 // Origins of a byline found in the page's visible markup (Article.From
 // ["author"]), after its metadata and before readability's guess.
 const (
-	FromHCard     = "hcard"        // an hCard: class="fn" (or "p-name") inside class="vcard" (or "h-card")
-	FromClass     = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
-	FromByLine    = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
-	FromAuthorBox = "author-box"   // the name heading an author box (class "author-bio", "author-box")
-	FromSignature = "signature"    // a last paragraph holding only a name in bold or italics
+	FromHCard           = "hcard"        // an hCard: class="fn" (or "p-name") inside class="vcard" (or "h-card")
+	FromClass           = "byline-class" // an element whose class or id names the author or byline (WordPress, Blogger themes)
+	FromByLine          = "by-line"      // a short line reading "By NAME", "Von NAME", "Par NAME" near the title
+	FromAuthorBox       = "author-box"   // the name heading an author box (class "author-bio", "author-box")
+	FromSignature       = "signature"    // a last paragraph holding only a name in bold or italics
+	FromPostAuthorReply = "bypostauthor" // the name on a comment WordPress marks as the post author's own reply
 )
 
 // visibleTier orders the visible places: the lower, the more specific.
@@ -39,8 +40,9 @@ var reAuthorClass = regexp.MustCompile(`(?i)author|byline|(?:^|[\s_-])autor(?:in
 var reNotAuthorClass = regexp.MustCompile(`(?i)avatar|(?:photo|image|img|bild|foto)-?(?:author|autor|credit)|copyright|(?:author|autor)[-_]?(?:description|desc|image|img|photo|pic|social|links?-?list|more|posts|archive|page|header-?image|title-?label)|authority|coauthors-?list|author-?label|byline-?label`)
 
 // reSkipClass is a container whose bylines belong to others: comments,
-// sidebars and widgets, related and recommended posts, footers, menus.
-var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum)(?:$|[\s_-])`)
+// sidebars and widgets, related and recommended posts, footers, menus, a
+// picture's licence line (its credit names the photographer).
+var reSkipClass = regexp.MustCompile(`(?i)(?:^|[\s_-])(?:comments?|commentlist|respond|reply|replies|sidebar|aside|widget|widgets|related|recommended|recommendations|popular|recent|more-?posts|footer|menu|nav|navigation|breadcrumbs?|share|sharing|social|newsletter|cookie|modal|teaser-?list|leserbrief|leserbriefe|reaktionen|forum|license|licence|lizenz)(?:$|[\s_-])`)
 
 // rePromo is a promotion of other articles, however its class is written
 // ("contentPromo", "promo-box").
@@ -63,8 +65,9 @@ var lineTags = map[string]bool{
 	"li": true, "strong": true, "b": true, "h3": true, "h4": true, "h5": true, "h6": true, "td": true, "dd": true,
 }
 
-// reByLine is a visible byline: a "by" word of some language, then the name.
-var reByLine = regexp.MustCompile(`(?i)^(?:(?:text|texte|words|story|reporting|article|beitrag|ein beitrag|un article|artikel)\s+(?:von|by|de|par)|(?:written|posted|published|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|rédigé|escrito|publicado)\s+(?:by|von|par|por)|by|von|par|por|door|text:|texte\s*:|autor(?:in)?:|auteur\s*:|author:|verfasser(?:in)?:)\s+\S`)
+// reByLine is a visible byline: a "by" word of some language, then the name,
+// or an interview's credit ("Ein Interview von NAME mit GUEST").
+var reByLine = regexp.MustCompile(`(?i)^(?:(?:(?:ein|an?|un)\s+)?(?:interview|gespräch|entretien|gastbeitrag|guest post)\s+(?:von|by|par|de)|(?:text|texte|words|story|reporting|article|beitrag|ein beitrag|un article|artikel)\s+(?:von|by|de|par)|(?:written|posted|published|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|rédigé|escrito|publicado)\s+(?:by|von|par|por)|by|von|par|por|door|text:|texte\s*:|autor(?:in)?:|auteur\s*:|author:|verfasser(?:in)?:)\s+\S`)
 
 // reByLabel is a label printed before an author's name, alone in its
 // element.
@@ -185,8 +188,9 @@ func skipContainer(n *html.Node, class, id string) bool {
 }
 
 // reLayoutFlag is a class that says how a page is laid out, not what an
-// element is: "has-sidebar", "no_sidebar", "layout-…".
-var reLayoutFlag = regexp.MustCompile(`^(?:has|no|with|without|is|show|hide|layout)[-_]|[-_](?:no|has|with|without)[-_]`)
+// element is: "has-sidebar", "no_sidebar", "layout-…", WordPress's post
+// format "format-aside".
+var reLayoutFlag = regexp.MustCompile(`^(?:has|no|with|without|is|show|hide|layout|format|post-format)[-_]|[-_](?:no|has|with|without)[-_]`)
 
 // holdsH1 reports whether n holds an <h1>, the page's title.
 func holdsH1(n *html.Node, depth int) bool {
@@ -337,6 +341,11 @@ func candidate(n *html.Node, class, id string, inCard bool, lang string) ([]stri
 				return names, tierBox, FromSignature
 			}
 		}
+		if t := signedAndDated(n); t != "" {
+			if names := cleanVisible(t, lang); len(names) == 1 && len(strings.Fields(names[0])) <= 3 {
+				return names, tierBox, FromSignature
+			}
+		}
 	}
 	if lineTags[n.Data] && startsDigit(n) {
 		// "06.11.2023 13:30 von Olga"
@@ -376,6 +385,7 @@ var byStarts = map[string]bool{
 	"verfasst": true, "veröffentlicht": true, "erstellt": true, "publié": true, "écrit": true, "rédigé": true,
 	"escrito": true, "publicado": true, "autor": true, "autorin": true, "auteur": true, "author": true,
 	"verfasser": true, "verfasserin": true, "skriven": true, "skrevet": true, "geschreven": true, "scritto": true,
+	"interview": true, "gespräch": true, "entretien": true, "gastbeitrag": true,
 }
 
 // reDateThenBy is a meta line giving the date, then the author.
@@ -518,6 +528,73 @@ func emphasisOnly(n *html.Node) string {
 		return ""
 	}
 	return nodeTextShort(only)
+}
+
+// postAuthorReply is the post's author as WordPress names them when they
+// answer a comment: the hCard fn of the first comment marked
+// "bypostauthor". It is read only when the page names no author elsewhere.
+func postAuthorReply(root *html.Node, lang string) ([]string, string) {
+	seen := 0
+	var find func(n *html.Node, inReply, inCard bool) []string
+	find = func(n *html.Node, inReply, inCard bool) []string {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if seen++; seen > maxVisibleNodes {
+				return nil
+			}
+			if c.Type != html.ElementNode || skipTags[c.Data] {
+				continue
+			}
+			class := attr(c, "class")
+			reply := inReply || hasToken(class, "bypostauthor")
+			card := inCard || (reply && hasToken(class, "vcard"))
+			if card && hasToken(class, "fn") {
+				return cleanVisible(nodeTextShort(c), lang)
+			}
+			if names := find(c, reply, card); names != nil || (reply && !inReply) {
+				return names // only the first such comment is read
+			}
+		}
+		return nil
+	}
+	if names := find(root, false, false); len(names) > 0 {
+		return names, FromPostAuthorReply
+	}
+	return nil, ""
+}
+
+// signedAndDated is the name of a letter's signature: a last paragraph of
+// two lines, a name, then a date and nothing else ("Benni<br>10. September
+// 2017"); else "".
+func signedAndDated(n *html.Node) string {
+	var lines []string
+	cur := ""
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode:
+			cur += c.Data
+		case c.Type == html.ElementNode && c.Data == "br":
+			lines = append(lines, cur)
+			cur = ""
+		case c.Type == html.ElementNode && (c.Data == "b" || c.Data == "strong" || c.Data == "i" || c.Data == "em" || c.Data == "span"):
+			cur += nodeTextShort(c)
+		default:
+			return ""
+		}
+	}
+	lines = append(lines, cur)
+	var kept []string
+	for _, l := range lines {
+		if l = collapseSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) != 2 || len(kept[0]) > 40 || strings.ContainsAny(kept[0], ":|,.") {
+		return ""
+	}
+	if loc := reDate.FindStringIndex(kept[1]); loc == nil || strings.TrimSpace(kept[1][:loc[0]]+kept[1][loc[1]:]) != "" {
+		return ""
+	}
+	return kept[0]
 }
 
 // lineStart is the start of n's text up to its first date, "" when no date
